@@ -1,0 +1,11 @@
+// Test main for suites that need only QtCore: a QCoreApplication so queued
+// signals and QSignalSpy::wait work.
+#include <QCoreApplication>
+#include <gtest/gtest.h>
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    ::testing::InitGoogleTest(&argc, argv);
+    return RUN_ALL_TESTS();
+}
