@@ -1,0 +1,83 @@
+#pragma once
+// The outcome of one run as a value: per task, per worker and per run. Built
+// by the engine on its controller thread and handed over whole.
+
+#include "gil/gil.h"
+#include "model/runspec.h"
+#include "model/workerinfo.h"
+#include "workloads/workloadkind.h"
+
+#include <QMetaType>
+#include <QString>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace spindle {
+
+struct TaskResult {
+    std::uint32_t worker = 0;
+    std::uint32_t index = 0; // position in RunSpec::tasks
+    WorkloadKind kind = WorkloadKind::IsPrime;
+    std::int64_t arg = 0;
+    std::int64_t result = 0;
+    std::int64_t beginNs = 0;
+    std::int64_t endNs = 0;
+    bool cancelled = false;
+
+    double elapsedS() const { return static_cast<double>(endNs - beginNs) / 1e9; }
+};
+
+struct WorkerResult {
+    WorkerInfo info;
+    std::int64_t cpuNs = 0;      // CPU time of the worker's OS thread, at its end
+    std::int64_t spawnNs = 0;    // start cost: request to first event
+    std::int64_t startNs = 0;    // first event
+    std::int64_t endNs = 0;      // last event
+    std::uint64_t tasksDone = 0;
+    GilCounters gil;
+};
+
+struct SpinnerStats {
+    std::uint64_t frames = 0;
+    std::int64_t maxGapNs = 0; // longest time without a frame while the spinner was meant to run
+};
+
+struct LoopLagStats {
+    std::uint64_t count = 0;
+    std::int64_t maxNs = 0;
+    std::int64_t totalNs = 0;
+};
+
+struct RunResult {
+    std::uint64_t runId = 0;
+    RunSpec spec;
+    int workerCount = 0;     // resolved worker count
+    int cores = 0;
+    std::int64_t startNs = 0;
+    std::int64_t endNs = 0;
+    bool cancelled = false;
+    bool timedOut = false;
+    QString error;           // non-empty when the run failed
+    std::vector<TaskResult> tasks;     // sorted by task index
+    std::vector<WorkerResult> workers; // sorted by worker id
+    std::int64_t processCpuNs = 0;     // CPU time of the whole run's threads
+    std::uint64_t eventsRecorded = 0;
+    std::uint64_t eventsDropped = 0;
+    std::optional<SpinnerStats> spinner;
+    std::optional<LoopLagStats> loopLag;
+
+    double wallS() const { return static_cast<double>(endNs - startNs) / 1e9; }
+    double cpuS() const { return static_cast<double>(processCpuNs) / 1e9; }
+    // 100 % = one core busy for the whole wall time.
+    double cpuPct() const { return endNs > startNs ? 100.0 * static_cast<double>(processCpuNs) / static_cast<double>(endNs - startNs) : 0.0; }
+    bool succeeded() const { return error.isEmpty() && !cancelled && !timedOut; }
+};
+
+using RunResultPtr = std::shared_ptr<const RunResult>;
+
+} // namespace spindle
+
+Q_DECLARE_METATYPE(spindle::RunResultPtr)

@@ -1,0 +1,158 @@
+#include "model/runspec.h"
+
+#include <thread>
+
+namespace spindle {
+
+namespace {
+constexpr std::string_view kModelNames[kModelCount] = {
+    "sequential", "threads", "thread-pool", "coroutines", "processes", "process-pool", "coroutines+executor",
+};
+} // namespace
+
+std::string_view toString(Model model)
+{
+    return kModelNames[static_cast<int>(model)];
+}
+
+std::optional<Model> parseModel(std::string_view name)
+{
+    for (int i = 0; i < kModelCount; ++i) {
+        if (kModelNames[i] == name)
+            return static_cast<Model>(i);
+    }
+    return std::nullopt;
+}
+
+std::string_view toString(Flavour flavour)
+{
+    return flavour == Flavour::Python ? "python" : "native";
+}
+
+std::optional<Flavour> parseFlavour(std::string_view name)
+{
+    if (name == "python")
+        return Flavour::Python;
+    if (name == "native")
+        return Flavour::Native;
+    return std::nullopt;
+}
+
+int RunSpec::effectiveWorkers() const
+{
+    if (model == Model::Sequential)
+        return 1;
+    if (workers > 0)
+        return workers;
+    const unsigned cores = std::thread::hardware_concurrency();
+    return cores == 0 ? 1 : static_cast<int>(cores);
+}
+
+int maxWorkers(Model model)
+{
+    switch (model) {
+    case Model::Sequential: return 1;
+    case Model::Threads:
+    case Model::ThreadPool: return RunLimits::kMaxThreads;
+    case Model::Coroutines: return RunLimits::kMaxCoroutines;
+    case Model::Processes:
+    case Model::ProcessPool:
+    case Model::CoroutinesExecutor: return RunLimits::kMaxProcesses;
+    }
+    return 1;
+}
+
+bool isModelAvailable(Model model)
+{
+    switch (model) {
+    case Model::Sequential:
+    case Model::Threads:
+    case Model::ThreadPool:
+    case Model::Coroutines: return true;
+    case Model::Processes:
+    case Model::ProcessPool:
+    case Model::CoroutinesExecutor: return false;
+    }
+    return false;
+}
+
+namespace {
+
+QString outOfRange(const QString& name, std::int64_t value, std::int64_t lo, std::int64_t hi)
+{
+    return QStringLiteral("%1 = %2 is out of range: allowed %3 … %4").arg(name).arg(value).arg(lo).arg(hi);
+}
+
+std::optional<QString> validateTask(const TaskSpec& task, std::size_t index)
+{
+    const QString name = QStringLiteral("task %1 (%2)")
+                             .arg(index + 1)
+                             .arg(QString::fromLatin1(toString(task.kind).data(),
+                                                      static_cast<int>(toString(task.kind).size())));
+    switch (task.kind) {
+    case WorkloadKind::IsPrime:
+    case WorkloadKind::Nap:
+        if (task.arg < 0 || task.arg > RunLimits::kMaxPrime)
+            return outOfRange(name + QStringLiteral(" n"), task.arg, 0, RunLimits::kMaxPrime);
+        break;
+    case WorkloadKind::SumRandom:
+        if (task.arg < 1 || task.arg > RunLimits::kMaxSumCount)
+            return outOfRange(name + QStringLiteral(" count"), task.arg, 1, RunLimits::kMaxSumCount);
+        break;
+    case WorkloadKind::Sleep:
+    case WorkloadKind::BlockingSleep:
+        if (task.arg < 0 || task.arg > RunLimits::kMaxSleepMs)
+            return outOfRange(name + QStringLiteral(" ms"), task.arg, 0, RunLimits::kMaxSleepMs);
+        break;
+    case WorkloadKind::Io:
+        if (task.arg < 0 || task.arg > RunLimits::kMaxIoBytes)
+            return outOfRange(name + QStringLiteral(" bytes"), task.arg, 0, RunLimits::kMaxIoBytes);
+        break;
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+std::optional<QString> validate(const RunSpec& spec)
+{
+    const QString model = QString::fromLatin1(toString(spec.model).data(),
+                                              static_cast<int>(toString(spec.model).size()));
+    if (!isModelAvailable(spec.model))
+        return QStringLiteral("model '%1' is not available in this build; available: sequential, threads, "
+                              "thread-pool, coroutines")
+            .arg(model);
+    const int maxW = maxWorkers(spec.model);
+    if (spec.model != Model::Sequential && (spec.workers < 0 || spec.workers > maxW))
+        return outOfRange(QStringLiteral("workers (model %1)").arg(model), spec.workers, 1, maxW)
+            + QStringLiteral(" (0 = one per CPU core)");
+    if (spec.model == Model::Sequential && spec.workers > 1)
+        return QStringLiteral("workers = %1 is not allowed for model sequential: it runs exactly 1 worker")
+            .arg(spec.workers);
+    if (spec.tasks.empty())
+        return QStringLiteral("tasks: the run has no task; give at least 1 (at most %1)").arg(RunLimits::kMaxTasks);
+    if (static_cast<std::int64_t>(spec.tasks.size()) > RunLimits::kMaxTasks)
+        return outOfRange(QStringLiteral("tasks"), static_cast<std::int64_t>(spec.tasks.size()), 1,
+                          RunLimits::kMaxTasks);
+    for (std::size_t i = 0; i < spec.tasks.size(); ++i) {
+        if (auto error = validateTask(spec.tasks[i], i))
+            return error;
+    }
+    if (spec.timeoutMs < 0 || spec.timeoutMs > RunLimits::kMaxTimeoutMs)
+        return outOfRange(QStringLiteral("timeout-ms"), spec.timeoutMs, 0, RunLimits::kMaxTimeoutMs)
+            + QStringLiteral(" (0 = none)");
+    if (spec.switchIntervalUs < RunLimits::kMinSwitchIntervalUs
+        || spec.switchIntervalUs > RunLimits::kMaxSwitchIntervalUs)
+        return outOfRange(QStringLiteral("switch-interval-us"), spec.switchIntervalUs,
+                          RunLimits::kMinSwitchIntervalUs, RunLimits::kMaxSwitchIntervalUs);
+    if (spec.napEvery < 1 || spec.napEvery > RunLimits::kMaxNapEvery)
+        return outOfRange(QStringLiteral("nap-every"), spec.napEvery, 1, RunLimits::kMaxNapEvery);
+    if (spec.spinner
+        && (spec.spinnerIntervalMs < RunLimits::kMinSpinnerIntervalMs
+            || spec.spinnerIntervalMs > RunLimits::kMaxSpinnerIntervalMs))
+        return outOfRange(QStringLiteral("spinner-interval-ms"), spec.spinnerIntervalMs,
+                          RunLimits::kMinSpinnerIntervalMs, RunLimits::kMaxSpinnerIntervalMs);
+    return std::nullopt;
+}
+
+} // namespace spindle

@@ -1,0 +1,85 @@
+#pragma once
+// What to run: a model, a flavour, a number of workers and a list of tasks.
+// Scenarios build RunSpecs; the engine validates one before anything starts.
+
+#include "workloads/workloadkind.h"
+
+#include <QMetaType>
+#include <QString>
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace spindle {
+
+enum class Model : std::uint8_t {
+    Sequential,
+    Threads,
+    ThreadPool,
+    Coroutines,
+    Processes,
+    ProcessPool,
+    CoroutinesExecutor,
+};
+constexpr int kModelCount = static_cast<int>(Model::CoroutinesExecutor) + 1;
+
+enum class Flavour : std::uint8_t { Python, Native };
+
+std::string_view toString(Model model);
+std::optional<Model> parseModel(std::string_view name);
+std::string_view toString(Flavour flavour);
+std::optional<Flavour> parseFlavour(std::string_view name);
+
+struct TaskSpec {
+    WorkloadKind kind = WorkloadKind::IsPrime;
+    std::int64_t arg = 0;
+};
+
+struct RunSpec {
+    QString label;                 // shown in the window and reports; free text
+    Model model = Model::Sequential;
+    Flavour flavour = Flavour::Python;
+    int workers = 0;               // 0 = one per CPU core
+    std::vector<TaskSpec> tasks;
+    std::int64_t timeoutMs = 0;    // 0 = no timeout
+    std::int64_t switchIntervalUs = 5000; // sys.setswitchinterval, python flavour
+    std::int64_t napEvery = 100'000;      // the nap workload's yield period (iterations)
+    bool spinner = false;          // run a spinner of the model's own kind
+    std::int64_t spinnerIntervalMs = 100;
+    std::uint64_t seed = 1;        // sum_random's generator seed
+
+    // The worker count this spec resolves to on this machine.
+    int effectiveWorkers() const;
+};
+
+// The documented limits (docs/limits.md); validate() names them in its messages.
+struct RunLimits {
+    static constexpr int kMaxThreads = 1024;
+    static constexpr int kMaxCoroutines = 100'000;
+    static constexpr int kMaxProcesses = 64;
+    static constexpr std::int64_t kMaxTasks = 1'000'000;
+    static constexpr std::int64_t kMaxPrime = 100'000'000'000'000'000; // 1e17
+    static constexpr std::int64_t kMaxSumCount = 100'000'000;
+    static constexpr std::int64_t kMaxSleepMs = 600'000;
+    static constexpr std::int64_t kMaxIoBytes = std::int64_t{1} << 30;
+    static constexpr std::int64_t kMaxTimeoutMs = 3'600'000;
+    static constexpr std::int64_t kMinSwitchIntervalUs = 100;
+    static constexpr std::int64_t kMaxSwitchIntervalUs = 1'000'000;
+    static constexpr std::int64_t kMaxNapEvery = 1'000'000'000;
+    static constexpr std::int64_t kMinSpinnerIntervalMs = 10;
+    static constexpr std::int64_t kMaxSpinnerIntervalMs = 1000;
+};
+
+// nullopt when the spec can run; otherwise a message naming the parameter,
+// the value given and what is allowed.
+std::optional<QString> validate(const RunSpec& spec);
+// The highest worker count a model accepts.
+int maxWorkers(Model model);
+// Models this build can run (all of SPEC's, once the processes work landed).
+bool isModelAvailable(Model model);
+
+} // namespace spindle
+
+Q_DECLARE_METATYPE(spindle::RunSpec)

@@ -1,0 +1,49 @@
+#pragma once
+// The recording of one run: every event, kept per worker lane in time order so
+// that a query for a time range is a binary search, never a scan of the run.
+// Written by the collector thread; read by anyone through short locked calls
+// that copy out only what was asked for.
+
+#include "model/event.h"
+#include "model/workerinfo.h"
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+namespace spindle {
+
+// One state held over [beginNs, endNs) by a worker.
+struct StateSegment {
+    std::int64_t beginNs = 0;
+    std::int64_t endNs = 0;
+    WorkerState state = WorkerState::Idle;
+};
+
+class EventStore {
+public:
+    void addWorkers(const std::vector<WorkerInfo>& workers);
+    void append(const std::vector<Event>& events);
+
+    std::vector<WorkerInfo> workers() const;
+    std::uint64_t eventCount() const;
+    // All events of one lane (tests, exports; not for the UI thread).
+    std::vector<Event> laneEvents(std::uint32_t worker) const;
+    // Events of one lane with tNs in [t0, t1), at most maxEvents (the first ones).
+    std::vector<Event> laneEvents(std::uint32_t worker, std::int64_t t0, std::int64_t t1,
+                                  std::size_t maxEvents = SIZE_MAX) const;
+    // State segments of one lane overlapping [t0, t1); the open last segment ends at `nowNs`.
+    std::vector<StateSegment> segments(std::uint32_t worker, std::int64_t t0, std::int64_t t1,
+                                       std::int64_t nowNs) const;
+    // Time of the first and last event of the whole run.
+    std::optional<std::pair<std::int64_t, std::int64_t>> timeSpan() const;
+
+private:
+    mutable std::mutex m_mutex;
+    std::vector<WorkerInfo> m_workers;
+    std::vector<std::vector<Event>> m_lanes; // indexed by worker id
+    std::uint64_t m_count = 0;
+};
+
+} // namespace spindle
