@@ -1,0 +1,43 @@
+#pragma once
+// The one way into the loop from other threads: a queue of callbacks plus an
+// eventfd that the loop polls, so that a post wakes a loop blocked in ppoll at
+// once. Shared (not owned by the loop alone) so that a Completion finished by
+// an executor thread after the loop died finds a closed channel instead of a
+// dangling pointer.
+
+#include <functional>
+#include <mutex>
+#include <vector>
+
+namespace spindle {
+
+class WakeupChannel {
+public:
+    WakeupChannel();
+    ~WakeupChannel();
+    WakeupChannel(const WakeupChannel&) = delete;
+    WakeupChannel& operator=(const WakeupChannel&) = delete;
+
+    int fd() const { return m_fd; }
+
+    // Any thread. Returns false (and drops fn) once the channel is closed.
+    bool post(std::function<void()> fn);
+    // Any thread: makes the loop return from its poll without queueing work.
+    void wake();
+
+    // Loop thread: clears the fd's readiness after the poll reported it.
+    void acknowledge();
+    std::vector<std::function<void()>> takeAll();
+    bool hasPending() const;
+    // Refuses later posts and returns what was still queued, so that the caller
+    // destroys those callbacks outside the lock (their captures may post).
+    std::vector<std::function<void()>> close();
+
+private:
+    int m_fd = -1;
+    mutable std::mutex m_mutex;
+    std::vector<std::function<void()>> m_queue;
+    bool m_closed = false;
+};
+
+} // namespace spindle
