@@ -1,0 +1,179 @@
+#include "engine.h"
+
+#include "model/clock.h"
+#include "runtime/canceltoken.h"
+#include "runtime/runcontext.h"
+#include "runtime/runtime.h"
+#include "sampling/cpusampler.h"
+#include "stream/collector.h"
+
+#include <QMetaObject>
+
+#include <algorithm>
+#include <atomic>
+
+namespace spindle {
+
+void registerEngineMetaTypes()
+{
+    qRegisterMetaType<spindle::RunSpec>("spindle::RunSpec");
+    qRegisterMetaType<spindle::EventBatchPtr>("spindle::EventBatchPtr");
+    qRegisterMetaType<spindle::RunResultPtr>("spindle::RunResultPtr");
+}
+
+namespace {
+
+std::atomic<quint64> g_nextRunId{1};
+
+// Frames of the spinner lanes, and the longest time without one while the
+// work it accompanies was running.
+std::optional<SpinnerStats> spinnerStats(const EventStore& store, const std::vector<WorkerResult>& workers)
+{
+    std::int64_t workEnd = 0;
+    for (const WorkerResult& w : workers) {
+        if (w.info.role != WorkerRole::Spinner && w.info.kind != WorkerKind::Loop)
+            workEnd = std::max(workEnd, w.endNs);
+    }
+    std::optional<SpinnerStats> stats;
+    for (const WorkerResult& w : workers) {
+        if (w.info.role != WorkerRole::Spinner)
+            continue;
+        SpinnerStats s;
+        std::int64_t last = w.startNs;
+        for (const Event& e : store.laneEvents(w.info.id)) {
+            if (e.kind != EventKind::Frame || e.tNs > workEnd)
+                continue;
+            ++s.frames;
+            s.maxGapNs = std::max(s.maxGapNs, e.tNs - last);
+            last = e.tNs;
+        }
+        s.maxGapNs = std::max(s.maxGapNs, workEnd - last);
+        if (!stats || s.maxGapNs > stats->maxGapNs)
+            stats = s;
+    }
+    return stats;
+}
+
+} // namespace
+
+Engine::Engine(QObject* parent) : Engine(Options{}, parent) {}
+
+Engine::Engine(Options options, QObject* parent) : QObject(parent), m_options(options)
+{
+    registerEngineMetaTypes();
+}
+
+Engine::~Engine()
+{
+    cancel();
+    joinController();
+}
+
+QString Engine::start(const RunSpec& spec)
+{
+    if (m_running.load())
+        return QStringLiteral("a run is already in progress (run %1); stop it first").arg(m_runId);
+    if (auto error = validate(spec))
+        return *error;
+    joinController();
+    m_running = true;
+    m_runId = g_nextRunId.fetch_add(1);
+    m_cancel = std::make_shared<CancelToken>();
+    m_store = std::make_shared<EventStore>();
+    emit runStarted(m_runId, spec);
+    m_controller = std::thread(&Engine::controllerMain, this, spec, m_runId, m_cancel, m_store);
+    return {};
+}
+
+void Engine::cancel()
+{
+    if (m_cancel)
+        m_cancel->cancel();
+}
+
+void Engine::joinController()
+{
+    if (m_controller.joinable())
+        m_controller.join();
+}
+
+void Engine::controllerMain(RunSpec spec, quint64 runId, std::shared_ptr<CancelToken> cancel,
+                            std::shared_ptr<EventStore> store)
+{
+    auto result = std::make_shared<RunResult>();
+    result->runId = runId;
+    result->spec = spec;
+    result->workerCount = spec.effectiveWorkers();
+    result->cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+
+    Collector::Options collectorOptions;
+    collectorOptions.batchIntervalNs = m_options.batchIntervalNs;
+    Collector collector(
+        runId, store,
+        [this](EventBatchPtr batch) {
+            // Emit on the engine's own thread so receivers never see the collector's.
+            QMetaObject::invokeMethod(
+                this, [this, batch = std::move(batch)] { emit batchReady(batch); }, Qt::QueuedConnection);
+        },
+        collectorOptions);
+    CpuSampler sampler(m_options.samplerPeriodNs);
+    collector.setSampler(&sampler);
+    collector.start();
+    sampler.start();
+
+    {
+        RunContext run(spec, collector, *cancel, &sampler);
+        std::unique_ptr<Runtime> runtime = makeRuntime(spec.model);
+        CancelToken finished;
+        std::atomic<bool> timedOut{false};
+        std::thread watchdog;
+        if (spec.timeoutMs > 0) {
+            watchdog = std::thread([&] {
+                if (finished.sleepFor(spec.timeoutMs * 1'000'000)) {
+                    timedOut = true;
+                    cancel->cancel();
+                }
+            });
+        }
+        result->startNs = monotonicNs();
+        if (runtime)
+            runtime->execute(run);
+        else
+            result->error = QStringLiteral("model %1 has no runtime in this build")
+                                .arg(QLatin1String(toString(spec.model).data(),
+                                                   static_cast<qsizetype>(toString(spec.model).size())));
+        result->endNs = monotonicNs();
+        finished.cancel();
+        if (watchdog.joinable())
+            watchdog.join();
+        result->timedOut = timedOut.load();
+        result->cancelled = cancel->cancelled() && !result->timedOut;
+        result->tasks = run.takeTasks();
+        result->workers = run.takeWorkers();
+        result->loopLag = run.loopLag();
+    }
+    sampler.stop();
+    collector.stop();
+
+    std::sort(result->tasks.begin(), result->tasks.end(),
+              [](const TaskResult& a, const TaskResult& b) { return a.index < b.index; });
+    std::sort(result->workers.begin(), result->workers.end(),
+              [](const WorkerResult& a, const WorkerResult& b) { return a.info.id < b.info.id; });
+    for (const WorkerResult& w : result->workers)
+        result->processCpuNs += w.cpuNs;
+    result->eventsRecorded = collector.eventsCollected();
+    result->eventsDropped = collector.eventsDropped();
+    result->spinner = spinnerStats(*store, result->workers);
+
+    QMetaObject::invokeMethod(
+        this,
+        [this, result] {
+            // The controller posted this as its last act: the join is immediate.
+            joinController();
+            m_running = false;
+            emit runFinished(result);
+        },
+        Qt::QueuedConnection);
+}
+
+} // namespace spindle

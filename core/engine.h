@@ -1,0 +1,68 @@
+#pragma once
+// The engine's face to the rest of the program. start() validates a RunSpec
+// and runs it on a controller thread; the engine then emits, on its own
+// thread, runStarted, batchReady at most once per frame, and runFinished with
+// the whole RunResult. Nothing here blocks the caller on a worker.
+
+#include "model/runresult.h"
+#include "model/runspec.h"
+#include "session/eventstore.h"
+#include "stream/eventbatch.h"
+
+#include <QObject>
+#include <QString>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <thread>
+
+namespace spindle {
+
+class CancelToken;
+
+class Engine : public QObject {
+    Q_OBJECT
+public:
+    struct Options {
+        std::int64_t batchIntervalNs = 16'000'000; // one UI frame
+        std::int64_t samplerPeriodNs = 50'000'000; // 20 Hz
+    };
+
+    explicit Engine(QObject* parent = nullptr);
+    Engine(Options options, QObject* parent = nullptr);
+    // Cancels a run in progress and joins every thread it started.
+    ~Engine() override;
+
+    // Starts a run. Returns an empty string on success, otherwise why the spec
+    // was refused (nothing was started).
+    QString start(const RunSpec& spec);
+    // Asks the current run to stop; runFinished follows with cancelled = true.
+    void cancel();
+    bool isRunning() const { return m_running.load(); }
+    quint64 currentRunId() const { return m_runId; }
+    // The recording of the current (or last) run.
+    std::shared_ptr<const EventStore> store() const { return m_store; }
+
+signals:
+    void runStarted(quint64 runId, const spindle::RunSpec& spec);
+    void batchReady(const spindle::EventBatchPtr& batch);
+    void runFinished(const spindle::RunResultPtr& result);
+
+private:
+    void controllerMain(RunSpec spec, quint64 runId, std::shared_ptr<CancelToken> cancel,
+                        std::shared_ptr<EventStore> store);
+    void joinController();
+
+    const Options m_options;
+    std::atomic<bool> m_running{false};
+    quint64 m_runId = 0;
+    std::shared_ptr<CancelToken> m_cancel;
+    std::shared_ptr<EventStore> m_store;
+    std::thread m_controller;
+};
+
+// Registers the engine's types with Qt's meta-type system (queued signals).
+void registerEngineMetaTypes();
+
+} // namespace spindle

@@ -1,0 +1,81 @@
+#pragma once
+// The services one run offers its runtime: worker registration (side table,
+// rings, CPU sampler), the run's GIL for the python flavour, the cancel flag,
+// and the place where workers leave their task and worker results.
+
+#include "gil/gil.h"
+#include "model/runresult.h"
+#include "model/runspec.h"
+#include "model/workerinfo.h"
+#include "runtime/canceltoken.h"
+#include "runtime/workercontext.h"
+#include "stream/eventwriter.h"
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace spindle {
+
+class Collector;
+class CpuSampler;
+
+class RunContext {
+public:
+    // Capacity of a thread worker's ring: 4096 events = 96 KiB, drained every ms.
+    static constexpr std::uint32_t kThreadRingCapacity = 4096;
+    // A coroutine loop's ring carries every coroutine on that loop.
+    static constexpr std::uint32_t kLoopRingCapacity = 65536;
+
+    RunContext(const RunSpec& spec, Collector& collector, CancelToken& cancel, CpuSampler* sampler);
+
+    const RunSpec& spec() const { return m_spec; }
+    CancelToken& cancel() { return m_cancel; }
+    bool cancelled() const { return m_cancel.cancelled(); }
+    // The GIL of this process (python flavour), or nullptr (native).
+    Gil* gil() { return m_gil.get(); }
+
+    // Reserves the next worker id (lanes are ordered by it).
+    std::uint32_t reserveWorkerId() { return m_nextWorker.fetch_add(1, std::memory_order_relaxed); }
+    // A fresh ring registered with the collector.
+    std::shared_ptr<EventRing> newRing(std::uint32_t capacity);
+    // Publishes a worker's side-table entry (and registers its thread with the sampler).
+    void publishWorker(const WorkerInfo& info);
+
+    // Starts an OS thread as worker `info` (id from reserveWorkerId()). The
+    // thread records its start cost (request to first event) and Starting,
+    // takes the GIL, runs body, leaves the interpreter as Exited, and stores
+    // its WorkerResult with the thread's own CPU time.
+    std::thread startWorkerThread(WorkerInfo info, std::function<void(WorkerContext&, WorkerResult&)> body,
+                                  std::uint32_t ringCapacity = kThreadRingCapacity);
+
+    // Runs task `index` of the spec on the calling worker: TaskBegin, the
+    // workload, TaskEnd, and the TaskResult. Returns false if it was cancelled.
+    bool runTask(std::size_t index, WorkerContext& ctx, WorkerResult& worker);
+
+    void recordTask(const TaskResult& task);
+    void recordWorker(const WorkerResult& worker);
+    // Moves the results out (controller thread, after every worker joined).
+    std::vector<TaskResult> takeTasks();
+    std::vector<WorkerResult> takeWorkers();
+    void setLoopLag(const LoopLagStats& lag);
+    std::optional<LoopLagStats> loopLag();
+
+private:
+    const RunSpec& m_spec;
+    Collector& m_collector;
+    CancelToken& m_cancel;
+    CpuSampler* m_sampler;
+    std::unique_ptr<Gil> m_gil;
+    std::atomic<std::uint32_t> m_nextWorker{0};
+    std::mutex m_resultsMutex;
+    std::vector<TaskResult> m_tasks;
+    std::vector<WorkerResult> m_workers;
+    std::optional<LoopLagStats> m_loopLag;
+};
+
+} // namespace spindle

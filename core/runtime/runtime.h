@@ -1,0 +1,24 @@
+#pragma once
+// One concurrency model: starts its workers for a run, and returns from
+// execute() only when every thread, loop and child it started has ended.
+
+#include <cstdint>
+#include <memory>
+
+namespace spindle {
+
+class RunContext;
+enum class Model : std::uint8_t;
+
+class Runtime {
+public:
+    virtual ~Runtime() = default;
+    // Runs the whole run on the calling thread (the engine's controller).
+    // Cancellation arrives through RunContext::cancel().
+    virtual void execute(RunContext& run) = 0;
+};
+
+// The runtime for a model, or nullptr when this build has none.
+std::unique_ptr<Runtime> makeRuntime(Model model);
+
+} // namespace spindle
