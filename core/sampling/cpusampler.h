@@ -1,0 +1,92 @@
+#pragma once
+// Measures CPU use from the OS instead of guessing it (DESIGN.md "CPU usage is
+// measured"): its own thread reads every registered worker thread's schedstat
+// and the per-core /proc/stat counters about 20 times a second, and queues the
+// samples until the collector takes them.
+
+#include "sampling/cpusample.h"
+#include "sampling/procreader.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <sys/types.h>
+#include <thread>
+#include <vector>
+
+namespace spindle {
+
+class CpuSampler {
+public:
+    explicit CpuSampler(std::int64_t periodNs = 50'000'000);
+    ~CpuSampler();
+    CpuSampler(const CpuSampler&) = delete;
+    CpuSampler& operator=(const CpuSampler&) = delete;
+
+    std::int64_t periodNs() const { return m_periodNs; }
+
+    // Registers a thread (of this or any other process); the same worker id
+    // again replaces the previous registration. A thread that exits is dropped
+    // at the first sample that cannot read it.
+    void addThread(std::uint32_t worker, pid_t pid, pid_t tid);
+    void removeThread(std::uint32_t worker);
+
+    // Starts / stops the sampling thread (from the owning thread); stop()
+    // wakes it at once and joins.
+    void start();
+    void stop();
+    bool running() const { return m_thread.joinable(); }
+
+    // One synchronous sample of every registered thread and of the cores (the
+    // first core read only sets the baseline). Safe alongside the thread.
+    void sampleNow();
+    // Appends everything sampled since the last call to the two vectors.
+    void takeSamples(std::vector<ThreadCpuSample>& threads, std::vector<CoreCpuSample>& cores);
+    // Samples discarded because nobody took them (the queue is bounded).
+    std::uint64_t droppedSamples() const { return m_dropped.load(std::memory_order_relaxed); }
+
+    // CPU time the sampling thread itself has used, as of its latest sample.
+    std::int64_t ownCpuNs() const { return m_ownCpuNs.load(std::memory_order_relaxed); }
+
+    // CPU % between two samples of one thread; 100 = one core.
+    static double cpuPercent(const ThreadCpuSample& a, const ThreadCpuSample& b);
+
+private:
+    struct Tracked {
+        std::uint32_t worker;
+        pid_t pid;
+        pid_t tid;
+        std::int64_t lastCpuNs; // schedstat never decreases for one thread
+    };
+
+    void run();
+    void sampleCores(std::int64_t tNs);
+
+    const std::int64_t m_periodNs;
+
+    // Serialises sampleNow() callers; guards everything below up to m_mutex.
+    std::mutex m_sampleMutex;
+    std::vector<Tracked> m_scratchThreads;
+    std::vector<ThreadCpuSample> m_scratchSamples;
+    std::vector<CoreCpuSample> m_scratchCores;
+    std::vector<std::uint32_t> m_gone; // indexes into m_scratchThreads
+    CpuTicks m_prevAll;
+    CpuTicks m_curAll;
+    std::vector<CpuTicks> m_prevCores;
+    std::vector<CpuTicks> m_curCores;
+    bool m_havePrevCores = false;
+
+    mutable std::mutex m_mutex; // guards the members below
+    std::condition_variable m_wake;
+    bool m_stopRequested = false;
+    std::vector<Tracked> m_threads;
+    std::vector<ThreadCpuSample> m_pendingThreads;
+    std::vector<CoreCpuSample> m_pendingCores;
+
+    std::atomic<std::uint64_t> m_dropped {0};
+    std::atomic<std::int64_t> m_ownCpuNs {0};
+    std::thread m_thread;
+};
+
+} // namespace spindle
