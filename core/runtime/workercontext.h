@@ -44,9 +44,12 @@ public:
     // Stop running Python code, e.g. before exiting; records `next`.
     void leaveInterpreter(WorkerState next)
     {
+        // Stamp before releasing: once the GIL is free another worker may be
+        // recorded as running, and the two lanes must not appear to overlap.
+        const std::int64_t t = monotonicNs();
         if (m_gil != nullptr)
             m_gil->release(m_events, m_gilCounters);
-        m_events.state(next);
+        m_events.stateAt(t, next);
     }
 
     const GilCounters& gilCounters() const { return m_gilCounters; }

@@ -18,7 +18,7 @@ EventRing::EventRing(std::uint32_t capacity)
 {
     capacity = std::bit_ceil(capacity < 2 ? 2u : capacity);
     const std::size_t bytes = bytesFor(capacity);
-    m_owned.reset(new (std::align_val_t{64}) std::byte[bytes]);
+    m_owned.reset(static_cast<std::byte*>(::operator new[](bytes, std::align_val_t{64})));
     m_layout = new (m_owned.get()) RingLayout;
     m_layout->magic = RingLayout::kMagic;
     m_layout->capacity = capacity;

@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <new>
 #include <vector>
 
 namespace spindle {
@@ -73,7 +74,11 @@ public:
     }
 
 private:
-    std::unique_ptr<std::byte[]> m_owned;
+    // The storage is over-aligned for the cache-line members: free it the same way.
+    struct AlignedFree {
+        void operator()(std::byte* p) const { ::operator delete[](p, std::align_val_t{64}); }
+    };
+    std::unique_ptr<std::byte[], AlignedFree> m_owned;
     RingLayout* m_layout = nullptr;
 };
 
