@@ -7,6 +7,7 @@
 #include <QMetaType>
 #include <QString>
 
+#include <climits>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -60,7 +61,7 @@ struct RunLimits {
     static constexpr int kMaxCoroutines = 100'000;
     static constexpr int kMaxProcesses = 64;
     static constexpr std::int64_t kMaxTasks = 1'000'000;
-    static constexpr std::int64_t kMaxPrime = 100'000'000'000'000'000; // 1e17
+    static constexpr std::int64_t kMaxPrime = INT64_MAX; // the largest take ~10 s each
     static constexpr std::int64_t kMaxSumCount = 100'000'000;
     static constexpr std::int64_t kMaxSleepMs = 600'000;
     static constexpr std::int64_t kMaxIoBytes = std::int64_t{1} << 30;

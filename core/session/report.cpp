@@ -1,0 +1,145 @@
+#include "session/report.h"
+
+#include "model/runsummary.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSaveFile>
+
+#include <cmath>
+#include <thread>
+
+namespace spindle {
+
+namespace {
+
+QJsonValue optionalNumber(const std::optional<double>& v, int decimals = 3)
+{
+    if (!v)
+        return QJsonValue(QJsonValue::Null);
+    const double scale = std::pow(10.0, decimals);
+    return std::round(*v * scale) / scale;
+}
+
+double rounded(double v, int decimals = 3)
+{
+    const double scale = std::pow(10.0, decimals);
+    return std::round(v * scale) / scale;
+}
+
+QString qstr(std::string_view s)
+{
+    return QString::fromLatin1(s.data(), static_cast<qsizetype>(s.size()));
+}
+
+QJsonObject runToJson(const RunResult& r, const RunResult* baseline)
+{
+    const RunSummary s = summarize(r, baseline);
+    QJsonObject run;
+    run[QLatin1String("model")] = qstr(toString(r.spec.model));
+    run[QLatin1String("flavour")] = qstr(toString(r.spec.flavour));
+    run[QLatin1String("workers")] = r.workerCount;
+    run[QLatin1String("label")] = r.spec.label;
+    run[QLatin1String("status")] = r.succeeded() ? QStringLiteral("ok")
+        : r.timedOut                             ? QStringLiteral("timed-out")
+        : r.cancelled                            ? QStringLiteral("cancelled")
+                                                 : QStringLiteral("failed");
+    if (!r.error.isEmpty())
+        run[QLatin1String("error")] = r.error;
+    run[QLatin1String("wall_s")] = rounded(s.wallS, 4);
+    run[QLatin1String("cpu_s")] = rounded(s.cpuS, 4);
+    run[QLatin1String("cpu_pct")] = rounded(s.cpuPct, 1);
+    run[QLatin1String("speedup")] = optionalNumber(s.speedup);
+    run[QLatin1String("efficiency")] = optionalNumber(s.efficiency);
+    run[QLatin1String("gil_wait_pct")] = optionalNumber(s.gilWaitPct, 1);
+    if (r.spinner) {
+        QJsonObject spinner;
+        spinner[QLatin1String("frames")] = static_cast<qint64>(r.spinner->frames);
+        spinner[QLatin1String("max_gap_ms")] = rounded(static_cast<double>(r.spinner->maxGapNs) / 1e6, 1);
+        run[QLatin1String("spinner")] = spinner;
+    } else {
+        run[QLatin1String("spinner")] = QJsonValue(QJsonValue::Null);
+    }
+    if (r.loopLag) {
+        QJsonObject lag;
+        lag[QLatin1String("timers")] = static_cast<qint64>(r.loopLag->count);
+        lag[QLatin1String("max_ms")] = rounded(static_cast<double>(r.loopLag->maxNs) / 1e6, 2);
+        run[QLatin1String("loop_lag")] = lag;
+    }
+    QJsonArray tasks;
+    for (const TaskResult& t : r.tasks) {
+        QJsonObject task;
+        task[QLatin1String("worker")] = static_cast<qint64>(t.worker);
+        task[QLatin1String("workload")] = qstr(toString(t.kind));
+        task[QLatin1String("arg")] = static_cast<qint64>(t.arg);
+        if (t.kind == WorkloadKind::IsPrime || t.kind == WorkloadKind::Nap)
+            task[QLatin1String("result")] = t.result != 0;
+        else
+            task[QLatin1String("result")] = static_cast<qint64>(t.result);
+        task[QLatin1String("elapsed_s")] = rounded(t.elapsedS(), 6);
+        if (t.cancelled)
+            task[QLatin1String("cancelled")] = true;
+        tasks.append(task);
+    }
+    run[QLatin1String("tasks")] = tasks;
+    QJsonArray workers;
+    for (const WorkerResult& w : r.workers) {
+        QJsonObject info;
+        info[QLatin1String("id")] = static_cast<qint64>(w.info.id);
+        info[QLatin1String("kind")] = QLatin1String(toString(w.info.kind));
+        info[QLatin1String("role")] = QLatin1String(toString(w.info.role));
+        info[QLatin1String("name")] = w.info.name;
+        info[QLatin1String("cpu_s")] = rounded(static_cast<double>(w.cpuNs) / 1e9, 4);
+        info[QLatin1String("spawn_us")] = rounded(static_cast<double>(w.spawnNs) / 1e3, 1);
+        info[QLatin1String("tasks")] = static_cast<qint64>(w.tasksDone);
+        if (r.spec.flavour == Flavour::Python && w.info.kind != WorkerKind::Coroutine) {
+            info[QLatin1String("gil_wait_s")] = rounded(static_cast<double>(w.gil.waitNs) / 1e9, 4);
+            info[QLatin1String("gil_switches")] = static_cast<qint64>(w.gil.switches);
+            info[QLatin1String("gil_drop_requests")] = static_cast<qint64>(w.gil.dropRequests);
+        }
+        workers.append(info);
+    }
+    run[QLatin1String("workers_info")] = workers;
+    run[QLatin1String("events")] = static_cast<qint64>(r.eventsRecorded);
+    run[QLatin1String("events_dropped")] = static_cast<qint64>(r.eventsDropped);
+    return run;
+}
+
+} // namespace
+
+QJsonObject makeReport(const QString& scenarioId, const QList<RunResultPtr>& runs)
+{
+    QJsonObject report;
+    report[QLatin1String("scenario")] = scenarioId;
+    report[QLatin1String("spindle_version")] = QStringLiteral(SPINDLE_VERSION);
+    report[QLatin1String("cores")] = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    // Speed-up is measured against the sequential run of the same flavour.
+    QJsonArray array;
+    for (const RunResultPtr& r : runs) {
+        const RunResult* baseline = nullptr;
+        for (const RunResultPtr& other : runs) {
+            if (other->spec.model == Model::Sequential && other->spec.flavour == r->spec.flavour)
+                baseline = other.get();
+        }
+        array.append(runToJson(*r, baseline));
+    }
+    report[QLatin1String("runs")] = array;
+    return report;
+}
+
+bool writeJsonFile(const QString& path, const QJsonObject& json, QString* error)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    file.write(QJsonDocument(json).toJson(QJsonDocument::Indented));
+    if (!file.commit()) {
+        *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+} // namespace spindle

@@ -1,0 +1,17 @@
+#pragma once
+// The JSON report of SPEC.md "Command line": one object per invocation with
+// one entry per run. Written by `spindle run --report` and the headless demo.
+
+#include "model/runresult.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+namespace spindle {
+
+QJsonObject makeReport(const QString& scenarioId, const QList<RunResultPtr>& runs);
+// Writes the report atomically (temporary file + rename); false with a reason.
+bool writeJsonFile(const QString& path, const QJsonObject& json, QString* error);
+
+} // namespace spindle

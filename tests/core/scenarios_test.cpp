@@ -1,0 +1,124 @@
+// The scenario catalogue: descriptions load, parameters are checked against
+// their schema, and run plans are built or refused with a named argument.
+
+#include "scenarios/runplan.h"
+#include "scenarios/scenariocatalogue.h"
+#include "workloads/primecalibration.h"
+#include "workloads/primestepper.h"
+
+#include <QJsonDocument>
+
+#include <gtest/gtest.h>
+
+using namespace spindle;
+
+TEST(ScenarioCatalogue, EveryBuiltinDescriptionLoads)
+{
+    const ScenarioCatalogue& c = ScenarioCatalogue::builtin();
+    EXPECT_TRUE(c.loadErrors().isEmpty()) << c.loadErrors().join(QLatin1Char('\n')).toStdString();
+    ASSERT_NE(c.find(QStringLiteral("primes")), nullptr);
+    ASSERT_NE(c.find(QStringLiteral("spinner")), nullptr);
+    for (const Scenario* s : c.all()) {
+        EXPECT_FALSE(s->title().isEmpty());
+        EXPECT_FALSE(s->lesson().isEmpty());
+        EXPECT_FALSE(s->defaultModels().isEmpty()) << s->id().toStdString();
+        for (const ParamSpec& p : s->params()) {
+            EXPECT_FALSE(p.check(p.defaultValue).has_value()) << p.name.toStdString();
+            EXPECT_FALSE(p.help.isEmpty()) << p.name.toStdString();
+        }
+    }
+}
+
+TEST(ScenarioCatalogue, TheBooksNumbersSurviveJsonExactly)
+{
+    const Scenario* primes = ScenarioCatalogue::builtin().find(QStringLiteral("primes"));
+    const auto book = primes->params().front().intList(QStringLiteral("book"));
+    ASSERT_EQ(book.size(), 20u);
+    EXPECT_EQ(book.front(), 2);
+    EXPECT_EQ(book[1], 142'702'110'479'723);
+    // Past 2^53: a double would have turned it into 10^16.
+    EXPECT_EQ(book.back(), 9'999'999'999'999'999);
+}
+
+TEST(ScenarioCatalogue, AMalformedDescriptionIsRefusedWithItsReason)
+{
+    struct Dummy : Scenario {
+        std::optional<QString> buildRun(const ScenarioRequest&, RunSpec*) const override { return std::nullopt; }
+    };
+    Dummy d;
+    QString error;
+    const auto load = [&](const char* json) {
+        return d.load(QJsonDocument::fromJson(json).object(), &error);
+    };
+    EXPECT_FALSE(load(R"({"title": "no id"})"));
+    EXPECT_TRUE(error.contains(QLatin1String("id")));
+    EXPECT_FALSE(load(R"({"id": "x", "title": "t", "models": ["threads", "fibers"]})"));
+    EXPECT_TRUE(error.contains(QLatin1String("fibers")));
+    EXPECT_FALSE(load(R"({"id": "x", "title": "t", "params": [{"name": "n", "kind": "float"}]})"));
+    EXPECT_TRUE(error.contains(QLatin1String("float")));
+    EXPECT_FALSE(load(R"({"id": "x", "title": "t", "params": [{"name": "n", "kind": "int", "default": "99", "min": 1, "max": 10}]})"));
+    EXPECT_TRUE(error.contains(QLatin1String("default"))) << error.toStdString();
+    EXPECT_TRUE(load(R"({"id": "x", "title": "t", "models": ["threads"], "params": [{"name": "n", "kind": "int", "default": "5", "min": 1, "max": 10}]})"));
+}
+
+TEST(ParamSpec, ChecksNameTheParameterAndTheAllowedValues)
+{
+    ParamSpec p;
+    p.name = QStringLiteral("seconds");
+    p.kind = ParamSpec::Kind::Int;
+    p.min = 1;
+    p.max = 60;
+    p.unit = QStringLiteral("s");
+    EXPECT_FALSE(p.check(QStringLiteral("60")));
+    const auto tooBig = p.check(QStringLiteral("61"));
+    ASSERT_TRUE(tooBig);
+    EXPECT_TRUE(tooBig->contains(QLatin1String("seconds")) && tooBig->contains(QString::fromUtf8("1 … 60")));
+    EXPECT_TRUE(p.check(QStringLiteral("1.5")));
+    EXPECT_TRUE(p.check(QString()));
+}
+
+TEST(RunPlan, BuildsOneRunPerModelWithTheScenarioDefaults)
+{
+    RunPlanInput input;
+    input.scenario = QStringLiteral("primes");
+    input.params = {QStringLiteral("numbers=3,5,8")};
+    input.workers = QStringLiteral("3");
+    RunPlan plan;
+    ASSERT_FALSE(makeRunPlan(input, ScenarioCatalogue::builtin(), &plan));
+    ASSERT_FALSE(plan.runs.isEmpty());
+    EXPECT_EQ(plan.runs.front().model, Model::Sequential);
+    for (const RunSpec& spec : plan.runs) {
+        ASSERT_EQ(spec.tasks.size(), 3u);
+        EXPECT_EQ(spec.tasks[2].arg, 8);
+        EXPECT_EQ(spec.flavour, Flavour::Python);
+        EXPECT_EQ(spec.effectiveWorkers(), spec.model == Model::Sequential ? 1 : 3);
+    }
+}
+
+TEST(RunPlan, SpinnerVariantsBuildTheRightWork)
+{
+    RunPlanInput input;
+    input.scenario = QStringLiteral("spinner");
+    input.models = QStringLiteral("coroutines");
+    input.params = {QStringLiteral("slow=cpu"), QStringLiteral("seconds=2")};
+    RunPlan plan;
+    ASSERT_FALSE(makeRunPlan(input, ScenarioCatalogue::builtin(), &plan));
+    const RunSpec& spec = plan.runs.front();
+    EXPECT_TRUE(spec.spinner);
+    ASSERT_EQ(spec.tasks.size(), 2u);
+    EXPECT_EQ(spec.tasks[0].kind, WorkloadKind::IsPrime);
+    EXPECT_TRUE(millerRabin(static_cast<std::uint64_t>(spec.tasks[0].arg)));
+
+    input.params = {QStringLiteral("slow=executor-thread")};
+    const auto refused = makeRunPlan(input, ScenarioCatalogue::builtin(), &plan);
+    ASSERT_TRUE(refused);
+    EXPECT_TRUE(refused->contains(QLatin1String("coroutines+executor")));
+}
+
+TEST(PrimeCalibration, PrimeTakingASecondIsPrimeAndSizedToTheMachine)
+{
+    const std::int64_t n = primeTakingSeconds(0.05);
+    EXPECT_TRUE(millerRabin(static_cast<std::uint64_t>(n)));
+    const double iterations = static_cast<double>(isqrt(n)) / 2.0;
+    EXPECT_NEAR(iterations / primeIterationsPerSecond(), 0.05, 0.01);
+}
