@@ -56,10 +56,8 @@ std::thread RunContext::startWorkerThread(WorkerInfo info, std::function<void(Wo
         result.endNs = monotonicNs();
         result.cpuNs = threadCpuNs();
         result.gil = ctx.gilCounters();
-        if (m_sampler != nullptr) {
-            m_sampler->sampleNow();
-            m_sampler->removeThread(info.id);
-        }
+        if (m_sampler != nullptr)
+            m_sampler->sampleAndRemoveThread(info.id);
         recordWorker(result);
     });
 }

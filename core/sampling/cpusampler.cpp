@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 
 namespace spindle {
 
@@ -53,6 +54,29 @@ void CpuSampler::removeThread(std::uint32_t worker)
 {
     std::lock_guard lock(m_mutex);
     std::erase_if(m_threads, [worker](const Tracked& t) { return t.worker == worker; });
+}
+
+void CpuSampler::sampleAndRemoveThread(std::uint32_t worker)
+{
+    // Serialised with sampleNow() so that this sample is the thread's newest.
+    std::lock_guard sampling(m_sampleMutex);
+    std::optional<Tracked> tracked;
+    {
+        std::lock_guard lock(m_mutex);
+        const auto it = std::find_if(m_threads.begin(), m_threads.end(),
+                                     [worker](const Tracked& t) { return t.worker == worker; });
+        if (it == m_threads.end())
+            return;
+        tracked = *it;
+        m_threads.erase(it);
+    }
+    SchedStat s;
+    if (!readThreadSchedStat(tracked->pid, tracked->tid, &s) || s.cpuNs < tracked->lastCpuNs)
+        return;
+    const std::vector<ThreadCpuSample> one {ThreadCpuSample {monotonicNs(), worker, s.cpuNs, s.runDelayNs}};
+    std::lock_guard lock(m_mutex);
+    if (appendBounded(m_pendingThreads, one, kMaxPendingThreadSamples) > 0)
+        m_dropped.fetch_add(1, std::memory_order_relaxed);
 }
 
 void CpuSampler::start()

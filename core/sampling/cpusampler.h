@@ -31,6 +31,10 @@ public:
     // at the first sample that cannot read it.
     void addThread(std::uint32_t worker, pid_t pid, pid_t tid);
     void removeThread(std::uint32_t worker);
+    // Takes one last sample of a worker's thread and stops tracking it. Called
+    // by the thread itself just before it exits, when /proc still has it; it
+    // reads one file, so a thousand exiting threads cost a thousand reads.
+    void sampleAndRemoveThread(std::uint32_t worker);
 
     // Starts / stops the sampling thread (from the owning thread); stop()
     // wakes it at once and joins.
