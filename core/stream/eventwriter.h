@@ -34,7 +34,8 @@ public:
         e.kind = kind;
         e.state = state;
         e.aux = aux;
-        m_ring->push(e);
+        if (!m_ring->tryPush(e)) [[unlikely]]
+            m_ring->push(e); // full: the cold path waits for the collector
     }
     void state(WorkerState s) const { record(EventKind::State, 0, static_cast<std::uint8_t>(s)); }
     void stateAt(std::int64_t tNs, WorkerState s) const
