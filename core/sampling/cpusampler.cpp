@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <optional>
+#include <unistd.h>
 
 namespace spindle {
 
@@ -36,6 +37,40 @@ CpuSampler::CpuSampler(std::int64_t periodNs) : m_periodNs(periodNs > 1'000'000 
 CpuSampler::~CpuSampler()
 {
     stop();
+    for (const auto& [key, file] : m_files)
+        ::close(file.fd);
+    if (m_statFd >= 0)
+        ::close(m_statFd);
+}
+
+namespace {
+std::uint64_t fileKey(pid_t pid, pid_t tid)
+{
+    return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(pid)) << 32) | static_cast<std::uint32_t>(tid);
+}
+} // namespace
+
+bool CpuSampler::readTracked(const Tracked& t, SchedStat* out)
+{
+    const std::uint64_t key = fileKey(t.pid, t.tid);
+    auto it = m_files.find(key);
+    if (it == m_files.end()) {
+        const int fd = openThreadSchedStat(t.pid, t.tid);
+        if (fd < 0)
+            return false;
+        it = m_files.emplace(key, OpenFile {fd, m_tick}).first;
+    }
+    it->second.tick = m_tick;
+    return readSchedStatFd(it->second.fd, out);
+}
+
+void CpuSampler::closeFile(const Tracked& t)
+{
+    const auto it = m_files.find(fileKey(t.pid, t.tid));
+    if (it != m_files.end()) {
+        ::close(it->second.fd);
+        m_files.erase(it);
+    }
 }
 
 void CpuSampler::addThread(std::uint32_t worker, pid_t pid, pid_t tid)
@@ -71,7 +106,9 @@ void CpuSampler::sampleAndRemoveThread(std::uint32_t worker)
         m_threads.erase(it);
     }
     SchedStat s;
-    if (!readThreadSchedStat(tracked->pid, tracked->tid, &s) || s.cpuNs < tracked->lastCpuNs)
+    const bool read = readTracked(*tracked, &s);
+    closeFile(*tracked);
+    if (!read || s.cpuNs < tracked->lastCpuNs)
         return;
     const std::vector<ThreadCpuSample> one {ThreadCpuSample {monotonicNs(), worker, s.cpuNs, s.runDelayNs}};
     std::lock_guard lock(m_mutex);
@@ -136,11 +173,13 @@ void CpuSampler::sampleNow()
     m_gone.clear();
 
     // Files are read outside m_mutex so that addThread() never waits on /proc.
+    ++m_tick;
     for (std::size_t i = 0; i < m_scratchThreads.size(); ++i) {
         Tracked& t = m_scratchThreads[i];
         SchedStat s;
         // A decreasing counter means the tid now names another thread.
-        if (!readThreadSchedStat(t.pid, t.tid, &s) || s.cpuNs < t.lastCpuNs) {
+        if (!readTracked(t, &s) || s.cpuNs < t.lastCpuNs) {
+            closeFile(t);
             m_gone.push_back(static_cast<std::uint32_t>(i));
             continue;
         }
@@ -148,6 +187,13 @@ void CpuSampler::sampleNow()
         m_scratchSamples.push_back(ThreadCpuSample {monotonicNs(), t.worker, s.cpuNs, s.runDelayNs});
     }
     sampleCores(monotonicNs());
+    // Files of threads no longer tracked (removed meanwhile) are closed.
+    std::erase_if(m_files, [this](const auto& entry) {
+        if (entry.second.tick == m_tick)
+            return false;
+        ::close(entry.second.fd);
+        return true;
+    });
 
     std::lock_guard lock(m_mutex);
     // Match on worker and tid so a registration replaced meanwhile survives.
@@ -171,7 +217,9 @@ void CpuSampler::sampleNow()
 
 void CpuSampler::sampleCores(std::int64_t tNs)
 {
-    if (!readCpuTicks(&m_curAll, &m_curCores))
+    if (m_statFd < 0)
+        m_statFd = openCpuTicks();
+    if (m_statFd < 0 || !readCpuTicksFd(m_statFd, &m_curAll, &m_curCores))
         return;
     if (m_havePrevCores) {
         // Idle and iowait can step backwards on tickless kernels; a negative

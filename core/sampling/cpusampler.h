@@ -13,6 +13,7 @@
 #include <mutex>
 #include <sys/types.h>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 namespace spindle {
@@ -66,6 +67,9 @@ private:
 
     void run();
     void sampleCores(std::int64_t tNs);
+    // Reads one tracked thread through its cached open file (m_sampleMutex held).
+    bool readTracked(const Tracked& t, SchedStat* out);
+    void closeFile(const Tracked& t);
 
     const std::int64_t m_periodNs;
 
@@ -80,6 +84,14 @@ private:
     std::vector<CpuTicks> m_prevCores;
     std::vector<CpuTicks> m_curCores;
     bool m_havePrevCores = false;
+    // Open schedstat files by (pid, tid), with the tick that last used them.
+    struct OpenFile {
+        int fd;
+        std::uint64_t tick;
+    };
+    std::unordered_map<std::uint64_t, OpenFile> m_files;
+    std::uint64_t m_tick = 0;
+    int m_statFd = -1; // /proc/stat, kept open
 
     mutable std::mutex m_mutex; // guards the members below
     std::condition_variable m_wake;

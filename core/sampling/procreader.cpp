@@ -75,17 +75,21 @@ int parseCpuLine(const char* line, const char* end, CpuTicks* out)
 
 } // namespace
 
-bool readThreadSchedStat(pid_t pid, pid_t tid, SchedStat* out)
+int openThreadSchedStat(pid_t pid, pid_t tid)
 {
     char path[64];
     std::snprintf(
         path, sizeof path, "/proc/%d/task/%d/schedstat", static_cast<int>(pid), static_cast<int>(tid));
-    const int fd = openReadOnly(path);
-    if (fd < 0)
-        return false;
+    return openReadOnly(path);
+}
+
+bool readSchedStatFd(int fd, SchedStat* out)
+{
     char buf[128];
-    const ssize_t n = readSome(fd, buf, sizeof buf);
-    ::close(fd);
+    ssize_t n = -1;
+    do {
+        n = ::pread(fd, buf, sizeof buf, 0);
+    } while (n < 0 && errno == EINTR);
     if (n <= 0)
         return false;
     const char* p = buf;
@@ -99,10 +103,35 @@ bool readThreadSchedStat(pid_t pid, pid_t tid, SchedStat* out)
     return true;
 }
 
+bool readThreadSchedStat(pid_t pid, pid_t tid, SchedStat* out)
+{
+    const int fd = openThreadSchedStat(pid, tid);
+    if (fd < 0)
+        return false;
+    const bool ok = readSchedStatFd(fd, out);
+    ::close(fd);
+    return ok;
+}
+
 bool readCpuTicks(CpuTicks* all, std::vector<CpuTicks>* perCore)
 {
     const int fd = openReadOnly("/proc/stat");
     if (fd < 0)
+        return false;
+    const bool ok = readCpuTicksFd(fd, all, perCore);
+    ::close(fd);
+    return ok;
+}
+
+int openCpuTicks()
+{
+    return openReadOnly("/proc/stat");
+}
+
+bool readCpuTicksFd(int fd, CpuTicks* all, std::vector<CpuTicks>* perCore)
+{
+    // Rewinding makes the kernel produce the file afresh.
+    if (::lseek(fd, 0, SEEK_SET) != 0)
         return false;
     for (CpuTicks& t : *perCore)
         t = CpuTicks {};
@@ -144,7 +173,6 @@ bool readCpuTicks(CpuTicks* all, std::vector<CpuTicks>* perCore)
         std::memmove(buf, buf + start, have - start);
         have -= start;
     }
-    ::close(fd);
     return sawAll;
 }
 

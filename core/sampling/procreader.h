@@ -23,10 +23,18 @@ struct CpuTicks {
 
 // false when the file is gone (the thread exited) or unreadable.
 bool readThreadSchedStat(pid_t pid, pid_t tid, SchedStat* out);
+// The same file kept open for re-reading with pread: opening a /proc path
+// costs several times more than reading it. -1 when the thread is gone.
+int openThreadSchedStat(pid_t pid, pid_t tid);
+// false once the thread has exited (the open file then reads nothing).
+bool readSchedStatFd(int fd, SchedStat* out);
 
 // Fills `all` from the "cpu" line and (*perCore)[n] from each "cpun" line;
 // perCore grows to the highest core number + 1 and cores not listed are left
 // with total == 0. false when /proc/stat cannot be read or has no "cpu" line.
 bool readCpuTicks(CpuTicks* all, std::vector<CpuTicks>* perCore);
+// The same from /proc/stat kept open (openCpuTicks(); -1 on failure).
+int openCpuTicks();
+bool readCpuTicksFd(int fd, CpuTicks* all, std::vector<CpuTicks>* perCore);
 
 } // namespace spindle
