@@ -151,6 +151,9 @@ void Engine::controllerMain(RunSpec spec, quint64 runId, std::shared_ptr<CancelT
         result->tasks = run.takeTasks();
         result->workers = run.takeWorkers();
         result->loopLag = run.loopLag();
+        result->lostTasks = run.takeLostTasks();
+        if (result->error.isEmpty())
+            result->error = run.error();
     }
     sampler.stop();
     collector.stop();
@@ -164,6 +167,7 @@ void Engine::controllerMain(RunSpec spec, quint64 runId, std::shared_ptr<CancelT
     result->eventsRecorded = collector.eventsCollected();
     result->eventsDropped = collector.eventsDropped();
     result->spinner = spinnerStats(*store, result->workers);
+    result->recording = store;
 
     QMetaObject::invokeMethod(
         this,

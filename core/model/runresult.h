@@ -5,6 +5,7 @@
 #include "gil/gil.h"
 #include "model/runspec.h"
 #include "model/workerinfo.h"
+#include "session/eventstore.h"
 #include "workloads/workloadkind.h"
 
 #include <QMetaType>
@@ -38,6 +39,12 @@ struct WorkerResult {
     std::int64_t endNs = 0;      // last event
     std::uint64_t tasksDone = 0;
     GilCounters gil;
+    // Process workers: how the child ended. crashed = killed by a signal we did
+    // not send, exited early, or was killed for breaking the protocol.
+    bool crashed = false;
+    int exitStatus = 0;   // exit code when the child exited
+    int termSignal = 0;   // signal that ended the child, 0 when it exited
+    QString exitReason;   // human-readable, e.g. "killed by signal 9 (SIGKILL)"
 };
 
 struct SpinnerStats {
@@ -68,6 +75,11 @@ struct RunResult {
     std::uint64_t eventsDropped = 0;
     std::optional<SpinnerStats> spinner;
     std::optional<LoopLagStats> loopLag;
+    // The run's recording: every event and CPU sample (shared, read-only once finished).
+    std::shared_ptr<const EventStore> recording;
+    // Indices (into spec.tasks) of tasks that never finished because the
+    // worker process running them crashed, or because no worker was left.
+    std::vector<std::uint32_t> lostTasks;
 
     double wallS() const { return static_cast<double>(endNs - startNs) / 1e9; }
     double cpuS() const { return static_cast<double>(processCpuNs) / 1e9; }

@@ -25,6 +25,25 @@ void EventStore::append(const std::vector<Event>& events)
     m_count += events.size();
 }
 
+void EventStore::appendCpu(const std::vector<ThreadCpuSample>& threads, const std::vector<CoreCpuSample>& cores)
+{
+    std::lock_guard lock(m_mutex);
+    m_threadCpu.insert(m_threadCpu.end(), threads.begin(), threads.end());
+    m_coreCpu.insert(m_coreCpu.end(), cores.begin(), cores.end());
+}
+
+std::vector<ThreadCpuSample> EventStore::threadCpu() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_threadCpu;
+}
+
+std::vector<CoreCpuSample> EventStore::coreCpu() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_coreCpu;
+}
+
 std::vector<WorkerInfo> EventStore::workers() const
 {
     std::lock_guard lock(m_mutex);

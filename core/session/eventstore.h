@@ -1,11 +1,13 @@
 #pragma once
 // The recording of one run: every event, kept per worker lane in time order so
-// that a query for a time range is a binary search, never a scan of the run.
+// that a query for a time range is a binary search, never a scan of the run,
+// and the CPU samples taken during it.
 // Written by the collector thread; read by anyone through short locked calls
 // that copy out only what was asked for.
 
 #include "model/event.h"
 #include "model/workerinfo.h"
+#include "sampling/cpusample.h"
 
 #include <cstdint>
 #include <mutex>
@@ -25,6 +27,7 @@ class EventStore {
 public:
     void addWorkers(const std::vector<WorkerInfo>& workers);
     void append(const std::vector<Event>& events);
+    void appendCpu(const std::vector<ThreadCpuSample>& threads, const std::vector<CoreCpuSample>& cores);
 
     std::vector<WorkerInfo> workers() const;
     std::uint64_t eventCount() const;
@@ -36,6 +39,8 @@ public:
     // State segments of one lane overlapping [t0, t1); the open last segment ends at `nowNs`.
     std::vector<StateSegment> segments(std::uint32_t worker, std::int64_t t0, std::int64_t t1,
                                        std::int64_t nowNs) const;
+    std::vector<ThreadCpuSample> threadCpu() const;
+    std::vector<CoreCpuSample> coreCpu() const;
     // Time of the first and last event of the whole run.
     std::optional<std::pair<std::int64_t, std::int64_t>> timeSpan() const;
 
@@ -44,6 +49,8 @@ private:
     std::vector<WorkerInfo> m_workers;
     std::vector<std::vector<Event>> m_lanes; // indexed by worker id
     std::uint64_t m_count = 0;
+    std::vector<ThreadCpuSample> m_threadCpu;
+    std::vector<CoreCpuSample> m_coreCpu;
 };
 
 } // namespace spindle

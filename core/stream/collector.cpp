@@ -89,8 +89,17 @@ std::size_t Collector::drainOnce()
         m_pending->events.insert(m_pending->events.end(), m_scratch.begin(), m_scratch.end());
         m_collected.fetch_add(m_scratch.size(), std::memory_order_relaxed);
     }
-    if (sampler != nullptr)
+    if (sampler != nullptr) {
+        const std::size_t threadsBefore = m_pending->threadCpu.size();
+        const std::size_t coresBefore = m_pending->coreCpu.size();
         sampler->takeSamples(m_pending->threadCpu, m_pending->coreCpu);
+        if (m_pending->threadCpu.size() != threadsBefore || m_pending->coreCpu.size() != coresBefore) {
+            m_store->appendCpu({m_pending->threadCpu.begin() + static_cast<std::ptrdiff_t>(threadsBefore),
+                                m_pending->threadCpu.end()},
+                               {m_pending->coreCpu.begin() + static_cast<std::ptrdiff_t>(coresBefore),
+                                m_pending->coreCpu.end()});
+        }
+    }
     return m_scratch.size();
 }
 
