@@ -5,6 +5,7 @@
 #include "runtime/runcontext.h"
 #include "runtime/runtime.h"
 #include "sampling/cpusampler.h"
+#include "session/sessionwriter.h"
 #include "stream/collector.h"
 
 #include <QMetaObject>
@@ -81,7 +82,7 @@ QString Engine::start(const RunSpec& spec)
     m_cancel = std::make_shared<CancelToken>();
     m_store = std::make_shared<EventStore>();
     emit runStarted(m_runId, spec);
-    m_controller = std::thread(&Engine::controllerMain, this, spec, m_runId, m_cancel, m_store);
+    m_controller = std::thread(&Engine::controllerMain, this, spec, m_runId, m_cancel, m_store, m_sessionWriter);
     return {};
 }
 
@@ -98,7 +99,7 @@ void Engine::joinController()
 }
 
 void Engine::controllerMain(RunSpec spec, quint64 runId, std::shared_ptr<CancelToken> cancel,
-                            std::shared_ptr<EventStore> store)
+                            std::shared_ptr<EventStore> store, std::shared_ptr<SessionWriter> session)
 {
     auto result = std::make_shared<RunResult>();
     result->runId = runId;
@@ -110,7 +111,9 @@ void Engine::controllerMain(RunSpec spec, quint64 runId, std::shared_ptr<CancelT
     collectorOptions.batchIntervalNs = m_options.batchIntervalNs;
     Collector collector(
         runId, store,
-        [this](EventBatchPtr batch) {
+        [this, session](EventBatchPtr batch) {
+            if (session)
+                session->appendBatch(*batch); // straight to the OS: a crash loses at most this frame
             // Emit on the engine's own thread so receivers never see the collector's.
             QMetaObject::invokeMethod(
                 this, [this, batch = std::move(batch)] { emit batchReady(batch); }, Qt::QueuedConnection);
@@ -118,6 +121,8 @@ void Engine::controllerMain(RunSpec spec, quint64 runId, std::shared_ptr<CancelT
         collectorOptions);
     CpuSampler sampler(m_options.samplerPeriodNs);
     collector.setSampler(&sampler);
+    if (session)
+        session->beginRun(runId, spec, monotonicNs());
     collector.start();
     sampler.start();
 
@@ -168,6 +173,8 @@ void Engine::controllerMain(RunSpec spec, quint64 runId, std::shared_ptr<CancelT
     result->eventsDropped = collector.eventsDropped();
     result->spinner = spinnerStats(*store, result->workers);
     result->recording = store;
+    if (session)
+        session->endRun(*result);
 
     QMetaObject::invokeMethod(
         this,

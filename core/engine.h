@@ -20,6 +20,7 @@
 namespace spindle {
 
 class CancelToken;
+class SessionWriter;
 
 class Engine : public QObject {
     Q_OBJECT
@@ -43,6 +44,9 @@ public:
     quint64 currentRunId() const { return m_runId; }
     // The recording of the current (or last) run.
     std::shared_ptr<const EventStore> store() const { return m_store; }
+    // Records every following run into this session file as it happens
+    // (nullptr stops recording). Takes effect at the next start().
+    void setSessionWriter(std::shared_ptr<SessionWriter> writer) { m_sessionWriter = std::move(writer); }
 
 signals:
     void runStarted(quint64 runId, const spindle::RunSpec& spec);
@@ -51,7 +55,7 @@ signals:
 
 private:
     void controllerMain(RunSpec spec, quint64 runId, std::shared_ptr<CancelToken> cancel,
-                        std::shared_ptr<EventStore> store);
+                        std::shared_ptr<EventStore> store, std::shared_ptr<SessionWriter> session);
     void joinController();
 
     const Options m_options;
@@ -59,6 +63,7 @@ private:
     quint64 m_runId = 0;
     std::shared_ptr<CancelToken> m_cancel;
     std::shared_ptr<EventStore> m_store;
+    std::shared_ptr<SessionWriter> m_sessionWriter;
     std::thread m_controller;
 };
 

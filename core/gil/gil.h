@@ -20,6 +20,8 @@ struct GilCounters {
     std::uint64_t switches = 0; // times it took the GIL from another holder
     std::uint64_t dropRequests = 0; // drop requests this worker set
     std::int64_t waitNs = 0; // total time spent in waiting-gil
+
+    bool operator==(const GilCounters&) const = default;
 };
 
 class Gil {

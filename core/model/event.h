@@ -45,6 +45,7 @@ struct Event {
     std::uint16_t aux = 0;
 
     WorkerState workerState() const { return static_cast<WorkerState>(state); }
+    bool operator==(const Event&) const = default;
 };
 static_assert(sizeof(Event) == 24, "events must stay 24 bytes (DESIGN.md)");
 

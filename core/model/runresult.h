@@ -29,6 +29,7 @@ struct TaskResult {
     bool cancelled = false;
 
     double elapsedS() const { return static_cast<double>(endNs - beginNs) / 1e9; }
+    bool operator==(const TaskResult&) const = default;
 };
 
 struct WorkerResult {
@@ -39,6 +40,8 @@ struct WorkerResult {
     std::int64_t endNs = 0;      // last event
     std::uint64_t tasksDone = 0;
     GilCounters gil;
+
+    bool operator==(const WorkerResult&) const = default;
     // Process workers: how the child ended. crashed = killed by a signal we did
     // not send, exited early, or was killed for breaking the protocol.
     bool crashed = false;
@@ -50,12 +53,16 @@ struct WorkerResult {
 struct SpinnerStats {
     std::uint64_t frames = 0;
     std::int64_t maxGapNs = 0; // longest time without a frame while the spinner was meant to run
+
+    bool operator==(const SpinnerStats&) const = default;
 };
 
 struct LoopLagStats {
     std::uint64_t count = 0;
     std::int64_t maxNs = 0;
     std::int64_t totalNs = 0;
+
+    bool operator==(const LoopLagStats&) const = default;
 };
 
 struct RunResult {

@@ -22,6 +22,8 @@ struct WorkerInfo {
     QString name;    // "thread 2", "spinner", "coroutine 17"
     pid_t pid = 0;   // process that runs it (lanes are grouped by it)
     pid_t tid = 0;   // OS thread that runs it (0 when not known yet)
+
+    bool operator==(const WorkerInfo&) const = default;
 };
 
 } // namespace spindle

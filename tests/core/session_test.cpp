@@ -1,0 +1,214 @@
+// Session files: what is saved opens equal; a truncated or damaged file gives
+// back what it can and says what is wrong; the file is never modified.
+
+#include "engine.h"
+#include "session/sessionreader.h"
+#include "session/sessionwriter.h"
+#include "testsupport.h"
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <QFileInfo>
+#include <QTemporaryDir>
+
+#include <gtest/gtest.h>
+
+using namespace spindle;
+
+namespace {
+
+void expectSameSpec(const RunSpec& a, const RunSpec& b)
+{
+    EXPECT_EQ(a.label, b.label);
+    EXPECT_EQ(a.model, b.model);
+    EXPECT_EQ(a.flavour, b.flavour);
+    EXPECT_EQ(a.workers, b.workers);
+    ASSERT_EQ(a.tasks.size(), b.tasks.size());
+    for (std::size_t i = 0; i < a.tasks.size(); ++i) {
+        EXPECT_EQ(a.tasks[i].kind, b.tasks[i].kind);
+        EXPECT_EQ(a.tasks[i].arg, b.tasks[i].arg);
+    }
+    EXPECT_EQ(a.timeoutMs, b.timeoutMs);
+    EXPECT_EQ(a.switchIntervalUs, b.switchIntervalUs);
+    EXPECT_EQ(a.napEvery, b.napEvery);
+    EXPECT_EQ(a.spinner, b.spinner);
+    EXPECT_EQ(a.spinnerIntervalMs, b.spinnerIntervalMs);
+    EXPECT_EQ(a.seed, b.seed);
+}
+
+void expectSameRun(const RunResult& a, const RunResult& b)
+{
+    expectSameSpec(a.spec, b.spec);
+    EXPECT_EQ(a.runId, b.runId);
+    EXPECT_EQ(a.workerCount, b.workerCount);
+    EXPECT_EQ(a.cores, b.cores);
+    EXPECT_EQ(a.startNs, b.startNs);
+    EXPECT_EQ(a.endNs, b.endNs);
+    EXPECT_EQ(a.cancelled, b.cancelled);
+    EXPECT_EQ(a.timedOut, b.timedOut);
+    EXPECT_EQ(a.error, b.error);
+    EXPECT_EQ(a.tasks, b.tasks);
+    EXPECT_EQ(a.workers, b.workers);
+    EXPECT_EQ(a.processCpuNs, b.processCpuNs);
+    EXPECT_EQ(a.eventsRecorded, b.eventsRecorded);
+    EXPECT_EQ(a.eventsDropped, b.eventsDropped);
+    EXPECT_EQ(a.spinner, b.spinner);
+    EXPECT_EQ(a.loopLag, b.loopLag);
+    ASSERT_TRUE(a.recording && b.recording);
+    EXPECT_EQ(a.recording->workers(), b.recording->workers());
+    EXPECT_EQ(a.recording->eventCount(), b.recording->eventCount());
+    for (const WorkerInfo& w : a.recording->workers())
+        EXPECT_EQ(a.recording->laneEvents(w.id), b.recording->laneEvents(w.id)) << w.name.toStdString();
+    EXPECT_EQ(a.recording->threadCpu(), b.recording->threadCpu());
+    EXPECT_EQ(a.recording->coreCpu(), b.recording->coreCpu());
+}
+
+QByteArray fileHash(const QString& path)
+{
+    QFile f(path);
+    f.open(QIODevice::ReadOnly);
+    return QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256);
+}
+
+class SessionFiles : public ::testing::Test {
+protected:
+    void SetUp() override
+    {
+        m_path = m_dir.filePath(QStringLiteral("s.spindle"));
+        auto writer = std::make_shared<SessionWriter>();
+        QString error;
+        ASSERT_TRUE(writer->open(m_path, &error)) << error.toStdString();
+        Engine engine(Engine::Options{16'000'000, 20'000'000});
+        engine.setSessionWriter(writer);
+        RunSpec spec;
+        spec.label = QStringLiteral("threads with a spinner");
+        spec.model = Model::Threads;
+        spec.workers = 2;
+        spec.spinner = true;
+        spec.tasks = {{WorkloadKind::IsPrime, 1'000'000'000'039}, {WorkloadKind::Sleep, 120},
+                      {WorkloadKind::SumRandom, 2'000'000}};
+        m_runs << spindle::test::runToEnd(engine, spec);
+        spec.model = Model::Coroutines;
+        spec.tasks[1].kind = WorkloadKind::BlockingSleep;
+        m_runs << spindle::test::runToEnd(engine, spec);
+        writer->close();
+        ASSERT_TRUE(writer->error().isEmpty());
+    }
+    QTemporaryDir m_dir;
+    QString m_path;
+    QList<RunResultPtr> m_runs;
+};
+
+} // namespace
+
+TEST_F(SessionFiles, WrittenDuringTheRunsItOpensEqual)
+{
+    SessionReadReport report;
+    QString error;
+    const auto session = readSession(m_path, &report, &error);
+    ASSERT_TRUE(session) << error.toStdString();
+    EXPECT_TRUE(report.problems.isEmpty()) << report.problems.join(QLatin1Char('\n')).toStdString();
+    EXPECT_EQ(report.bytesUsed, report.fileBytes);
+    ASSERT_EQ(session->runs.size(), 2);
+    for (int i = 0; i < 2; ++i)
+        expectSameRun(*m_runs[i], *session->runs[i]);
+}
+
+TEST_F(SessionFiles, SavedWholeItOpensEqual)
+{
+    const QString path = m_dir.filePath(QStringLiteral("whole.spindle"));
+    QString error;
+    ASSERT_TRUE(SessionWriter::save(path, m_runs, &error)) << error.toStdString();
+    SessionReadReport report;
+    const auto session = readSession(path, &report, &error);
+    ASSERT_TRUE(session) << error.toStdString();
+    ASSERT_EQ(session->runs.size(), 2);
+    for (int i = 0; i < 2; ++i)
+        expectSameRun(*m_runs[i], *session->runs[i]);
+}
+
+TEST_F(SessionFiles, ATruncatedFileGivesBackWhatItCanAndIsLeftUntouched)
+{
+    const QString path = m_dir.filePath(QStringLiteral("cut.spindle"));
+    QFile::copy(m_path, path);
+    const qint64 full = QFileInfo(path).size();
+    {
+        QFile f(path);
+        ASSERT_TRUE(f.open(QIODevice::ReadWrite));
+        ASSERT_TRUE(f.resize(full * 3 / 4));
+    }
+    const QByteArray before = fileHash(path);
+    const QDateTime modified = QFileInfo(path).lastModified();
+    SessionReadReport report;
+    QString error;
+    const auto session = readSession(path, &report, &error);
+    ASSERT_TRUE(session) << error.toStdString();
+    ASSERT_EQ(report.problems.size(), 1);
+    EXPECT_TRUE(report.problems[0].contains(QLatin1String("truncated"))) << report.problems[0].toStdString();
+    EXPECT_TRUE(report.problems[0].contains(QLatin1String("byte"))) << report.problems[0].toStdString();
+    ASSERT_GE(session->runs.size(), 1);
+    expectSameRun(*m_runs[0], *session->runs[0]); // the first run ends well before the cut
+    if (session->runs.size() == 2) {
+        EXPECT_TRUE(session->runs[1]->error.startsWith(QLatin1String("incomplete")));
+        EXPECT_GT(session->runs[1]->recording->eventCount(), 0u);
+    }
+    EXPECT_EQ(fileHash(path), before);
+    EXPECT_EQ(QFileInfo(path).lastModified(), modified);
+}
+
+TEST_F(SessionFiles, ADamagedChunkIsFoundByItsChecksum)
+{
+    const QString path = m_dir.filePath(QStringLiteral("bad.spindle"));
+    QFile::copy(m_path, path);
+    QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+    {
+        QFile f(path);
+        ASSERT_TRUE(f.open(QIODevice::ReadWrite));
+        QByteArray bytes = f.readAll();
+        bytes[bytes.size() * 2 / 3] = static_cast<char>(bytes[bytes.size() * 2 / 3] ^ 0x5a);
+        f.seek(0);
+        f.write(bytes);
+    }
+    const QByteArray before = fileHash(path);
+    SessionReadReport report;
+    QString error;
+    const auto session = readSession(path, &report, &error);
+    ASSERT_TRUE(session) << error.toStdString();
+    ASSERT_EQ(report.problems.size(), 1);
+    EXPECT_TRUE(report.problems[0].contains(QLatin1String("damaged"))) << report.problems[0].toStdString();
+    EXPECT_LT(report.bytesUsed, report.fileBytes);
+    EXPECT_GE(session->runs.size(), 1);
+    EXPECT_EQ(fileHash(path), before);
+}
+
+TEST(SessionReader, RefusesWhatIsNotASessionWithTheReason)
+{
+    QTemporaryDir dir;
+    const auto write = [&](const char* name, const QByteArray& bytes) {
+        const QString path = dir.filePath(QLatin1String(name));
+        QFile f(path);
+        f.open(QIODevice::WriteOnly);
+        f.write(bytes);
+        return path;
+    };
+    SessionReadReport report;
+    QString error;
+    EXPECT_FALSE(readSession(write("empty.spindle", {}), &report, &error));
+    EXPECT_TRUE(error.contains(QLatin1String("only 0 bytes"))) << error.toStdString();
+    EXPECT_FALSE(readSession(write("text.spindle", QByteArray(100, 'x')), &report, &error));
+    EXPECT_TRUE(error.contains(QLatin1String("not a Spindle session"))) << error.toStdString();
+    QByteArray newer("SPINDLES");
+    newer.append("\x09\x00\x00\x00\x00\x00\x00\x00", 8);
+    EXPECT_FALSE(readSession(write("newer.spindle", newer), &report, &error));
+    EXPECT_TRUE(error.contains(QLatin1String("newer Spindle"))) << error.toStdString();
+    EXPECT_FALSE(readSession(dir.filePath(QStringLiteral("missing.spindle")), &report, &error));
+    EXPECT_TRUE(error.contains(QLatin1String("missing.spindle")));
+}
+
+TEST(SessionWriter, AnUnwritablePathIsRefusedNamingIt)
+{
+    SessionWriter writer;
+    QString error;
+    EXPECT_FALSE(writer.open(QStringLiteral("/nonexistent-dir/s.spindle"), &error));
+    EXPECT_TRUE(error.contains(QLatin1String("/nonexistent-dir/s.spindle"))) << error.toStdString();
+}
