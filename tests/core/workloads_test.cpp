@@ -1,6 +1,7 @@
 // The workloads compute what the book's functions compute.
 
 #include "testsupport.h"
+#include "workloads/primecalibration.h"
 #include "workloads/primestepper.h"
 #include "workloads/workloads.h"
 
@@ -19,6 +20,23 @@ TEST(Workloads, IsqrtIsExactAroundPerfectSquares)
     }
     EXPECT_EQ(isqrt(0), 0);
     EXPECT_EQ(isqrt(9'223'372'036'854'775'807LL), 3'037'000'499LL);
+}
+
+TEST(Workloads, MillerRabinAgreesWithBruteForceAndPython)
+{
+    for (std::uint64_t n = 0; n < 20'000; ++n) {
+        bool prime = n >= 2;
+        for (std::uint64_t d = 2; d * d <= n && prime; ++d)
+            prime = n % d != 0;
+        ASSERT_EQ(millerRabin(n), prime) << n;
+    }
+    // Checked with CPython: the book's primes, and composites of two large primes.
+    for (std::uint64_t n : {142'702'110'479'723ULL, 299'593'572'317'531ULL, 3'333'333'333'333'301ULL,
+                            9'999'999'999'999'917ULL, 99'999'999'999'999'997ULL})
+        EXPECT_TRUE(millerRabin(n)) << n;
+    for (std::uint64_t n : {3'333'335'652'092'209ULL, 4'444'444'488'888'889ULL, 5'555'553'133'149'889ULL,
+                            6'666'667'141'414'921ULL, 7'777'777'536'340'681ULL, 999'983ULL * 999'979ULL})
+        EXPECT_FALSE(millerRabin(n)) << n;
 }
 
 TEST(Workloads, IsPrimeAgreesWithAnIndependentTest)

@@ -3,6 +3,7 @@
 // count of this process's threads, and running an Engine to completion.
 
 #include "engine.h"
+#include "workloads/primecalibration.h"
 
 #include <QSignalSpy>
 
@@ -13,47 +14,12 @@
 
 namespace spindle::test {
 
-// Deterministic Miller-Rabin for 64-bit n: an answer that shares no code with
-// the trial division under test.
+// Miller-Rabin (core/workloads/primecalibration): an answer that shares no
+// code with the trial division under test. It is itself checked against
+// brute force and Python-verified primes in workloads_test.cpp.
 inline bool referenceIsPrime(std::uint64_t n)
 {
-    if (n < 2)
-        return false;
-    for (std::uint64_t p : {2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37}) {
-        if (n % p == 0)
-            return n == p;
-    }
-    auto mulmod = [](std::uint64_t a, std::uint64_t b, std::uint64_t m) {
-        __extension__ typedef unsigned __int128 Wide;
-        return static_cast<std::uint64_t>(static_cast<Wide>(a) * b % m);
-    };
-    auto powmod = [&](std::uint64_t a, std::uint64_t e, std::uint64_t m) {
-        std::uint64_t r = 1;
-        for (a %= m; e > 0; e >>= 1, a = mulmod(a, a, m)) {
-            if (e & 1)
-                r = mulmod(r, a, m);
-        }
-        return r;
-    };
-    std::uint64_t d = n - 1;
-    int s = 0;
-    while ((d & 1) == 0) {
-        d >>= 1;
-        ++s;
-    }
-    for (std::uint64_t a : {2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37}) {
-        std::uint64_t x = powmod(a, d, n);
-        if (x == 1 || x == n - 1)
-            continue;
-        bool composite = true;
-        for (int r = 1; r < s && composite; ++r) {
-            x = mulmod(x, x, n);
-            composite = x != n - 1;
-        }
-        if (composite)
-            return false;
-    }
-    return true;
+    return millerRabin(n);
 }
 
 inline int countEntries(const char* dir)
