@@ -66,19 +66,7 @@ void TimelineModel::ingest(const EventBatch& batch)
             addThreadSample(s);
             latest = std::max(latest, s.tNs);
         }
-        // One point of the run's total per batch: every thread's latest
-        // cumulative figure summed, differentiated against the previous point.
-        if (!m_haveRunBase) {
-            m_haveRunBase = true;
-            m_runBaseNs = latest;
-            m_runBaseCpuNs = m_runCpuNs;
-        } else if (latest - m_runBaseNs >= kMinCpuIntervalNs) {
-            const double pct = 100.0 * static_cast<double>(m_runCpuNs - m_runBaseCpuNs)
-                / static_cast<double>(latest - m_runBaseNs);
-            m_runCpu.append(CpuPoint {latest, pct, pct, pct}, m_budget.pointsPerSeries);
-            m_runBaseNs = latest;
-            m_runBaseCpuNs = m_runCpuNs;
-        }
+        finalizeRunBins(latest - kRunBinLagNs);
         m_nowNs = std::max(m_nowNs, latest);
     }
     for (const CoreCpuSample& c : batch.coreCpu) {
@@ -87,8 +75,10 @@ void TimelineModel::ingest(const EventBatch& batch)
         m_nowNs = std::max(m_nowNs, c.tNs);
     }
     m_nowNs = std::max(m_nowNs, batch.tNs);
-    if (batch.last)
+    if (batch.last) {
         m_finished = true;
+        finalizeRunBins(std::numeric_limits<std::int64_t>::max());
+    }
     if (m_layoutDirty)
         relayout();
 }
@@ -237,27 +227,83 @@ void TimelineModel::addThreadSample(const ThreadCpuSample& s)
         m_threadCpu.emplace_back();
     }
     ThreadCpu& cpu = m_threadCpu[static_cast<std::size_t>(lane.cpu)];
+    bool reused = false;
     if (cpu.haveBase && s.cpuNs < cpu.lastCpuNs) {
         // The counter went back: the id names another thread now. Its figures
-        // start afresh; what the old one used stays in the run's sum.
+        // start afresh.
         cpu.haveBase = false;
-        cpu.lastCpuNs = 0;
+        reused = true;
     }
-    m_runCpuNs += s.cpuNs - cpu.lastCpuNs;
     cpu.lastCpuNs = s.cpuNs;
     if (!cpu.haveBase) {
         cpu.haveBase = true;
-        cpu.baseNs = s.tNs;
-        cpu.baseCpuNs = s.cpuNs;
-        return;
+        if (!reused && lane.startNs && *lane.startNs < s.tNs) {
+            // The counter starts at zero with the thread, and the lane's first
+            // event is the thread's start: the first interval is not lost.
+            cpu.baseNs = *lane.startNs;
+            cpu.baseCpuNs = 0;
+        } else {
+            cpu.baseNs = s.tNs;
+            cpu.baseCpuNs = s.cpuNs;
+            return;
+        }
     }
     if (s.tNs - cpu.baseNs < kMinCpuIntervalNs)
         return;
     const double pct
         = 100.0 * static_cast<double>(s.cpuNs - cpu.baseCpuNs) / static_cast<double>(s.tNs - cpu.baseNs);
     cpu.series.append(CpuPoint {s.tNs, pct, pct, pct}, m_budget.pointsPerSeries);
+    spreadRunCpu(cpu.baseNs, s.tNs, s.cpuNs - cpu.baseCpuNs);
     cpu.baseNs = s.tNs;
     cpu.baseCpuNs = s.cpuNs;
+}
+
+void TimelineModel::spreadRunCpu(std::int64_t fromNs, std::int64_t toNs, std::int64_t cpuNs)
+{
+    if (toNs <= fromNs)
+        return;
+    const std::int64_t first = std::max(floorDiv(fromNs, kRunBinNs), m_runFinalBin);
+    const std::int64_t last = floorDiv(toNs - 1, kRunBinNs);
+    if (last < first)
+        return; // only bins already drawn as final: too late to change them
+    if (m_runBins.empty())
+        m_runBins.push_back(RunBin {first, 0, 0, 0});
+    while (m_runBins.front().index > first)
+        m_runBins.push_front(RunBin {m_runBins.front().index - 1, 0, 0, 0});
+    while (m_runBins.back().index < last)
+        m_runBins.push_back(RunBin {m_runBins.back().index + 1, 0, 0, 0});
+    const double rate = static_cast<double>(cpuNs) / static_cast<double>(toNs - fromNs);
+    for (std::int64_t i = first; i <= last; ++i) {
+        RunBin& bin = m_runBins[static_cast<std::size_t>(i - m_runBins.front().index)];
+        const std::int64_t b0 = std::max(fromNs, i * kRunBinNs);
+        const std::int64_t b1 = std::min(toNs, (i + 1) * kRunBinNs);
+        bin.cpuNs += rate * static_cast<double>(b1 - b0);
+        if (bin.coverEndNs <= bin.coverBeginNs) {
+            bin.coverBeginNs = b0;
+            bin.coverEndNs = b1;
+        } else {
+            bin.coverBeginNs = std::min(bin.coverBeginNs, b0);
+            bin.coverEndNs = std::max(bin.coverEndNs, b1);
+        }
+    }
+}
+
+void TimelineModel::finalizeRunBins(std::int64_t upToNs)
+{
+    while (!m_runBins.empty()) {
+        const RunBin& bin = m_runBins.front();
+        if (upToNs != std::numeric_limits<std::int64_t>::max() && (bin.index + 1) * kRunBinNs > upToNs)
+            break;
+        // A bin the samples only grazed (the run's first or last few ms) says nothing reliable.
+        const std::int64_t covered = bin.coverEndNs - bin.coverBeginNs;
+        if (covered >= kMinCpuIntervalNs) {
+            const double pct = 100.0 * bin.cpuNs / static_cast<double>(covered);
+            m_runCpu.append(
+                CpuPoint {bin.coverBeginNs + covered / 2, pct, pct, pct}, m_budget.pointsPerSeries);
+        }
+        m_runFinalBin = bin.index + 1;
+        m_runBins.pop_front();
+    }
 }
 
 void TimelineModel::relayout()

@@ -17,6 +17,8 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
+#include <limits>
 #include <map>
 #include <optional>
 #include <unordered_map>
@@ -76,6 +78,12 @@ public:
     // Samples of one thread closer than this are folded into the next one, so
     // that a CPU % is never the quotient of two clock jitters.
     static constexpr std::int64_t kMinCpuIntervalNs = 10'000'000;
+    // The whole run's CPU is binned: what a thread used between two of its
+    // samples is spread evenly over the bins that interval covers, so threads
+    // sampled at slightly different moments still add up. A bin is final once
+    // the samples have moved kRunBinLagNs past it, or the run has ended.
+    static constexpr std::int64_t kRunBinNs = 50'000'000;
+    static constexpr std::int64_t kRunBinLagNs = 100'000'000;
 
     TimelineModel();
     explicit TimelineModel(const Budget& budget);
@@ -174,6 +182,12 @@ private:
         std::int64_t lastCpuNs = 0; // latest cumulative figure, for the run's sum
         Series series;
     };
+    struct RunBin {
+        std::int64_t index;
+        double cpuNs;
+        std::int64_t coverBeginNs; // the part of the bin some thread's interval covered
+        std::int64_t coverEndNs;
+    };
     struct Lane {
         WorkerInfo info;
         std::optional<std::int64_t> startNs;
@@ -197,6 +211,8 @@ private:
     void apply(Lane& lane, const Event& e);
     void setState(Lane& lane, std::int64_t t, WorkerState state);
     void addThreadSample(const ThreadCpuSample& s);
+    void spreadRunCpu(std::int64_t fromNs, std::int64_t toNs, std::int64_t cpuNs);
+    void finalizeRunBins(std::int64_t upToNs);
     void coarsenSegments(Lane& lane) const;
     // Two neighbouring segments as one of half the detail, keeping the dominant state.
     static Segment merged(const Segment& a, const Segment& b);
@@ -222,10 +238,8 @@ private:
 
     std::vector<ThreadCpu> m_threadCpu;
     Series m_runCpu;
-    std::int64_t m_runCpuNs = 0; // sum of every thread's latest cumulative CPU
-    bool m_haveRunBase = false;
-    std::int64_t m_runBaseNs = 0;
-    std::int64_t m_runBaseCpuNs = 0;
+    std::deque<RunBin> m_runBins; // not final yet, consecutive indexes
+    std::int64_t m_runFinalBin = std::numeric_limits<std::int64_t>::min(); // bins below are final
     std::map<int, Series> m_cores; // core -> series; -1 = whole machine
 };
 

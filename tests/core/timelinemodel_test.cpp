@@ -336,6 +336,7 @@ TEST(TimelineModel, CpuPercentFromCumulativeSamples)
         b.coreCpu.push_back(CoreCpuSample {kT0 + t, 0, 75.0f});
         b.coreCpu.push_back(CoreCpuSample {kT0 + t, 1, 80.0f});
         b.coreCpu.push_back(CoreCpuSample {kT0 + t, -1, 155.0f});
+        b.last = i == 10;
         model.ingest(b);
     }
     const std::int64_t t1 = kT0 + 600 * kMs;
@@ -348,7 +349,7 @@ TEST(TimelineModel, CpuPercentFromCumulativeSamples)
     for (const CpuPoint& p : w1)
         EXPECT_NEAR(p.pct, 100.0, 1e-9);
     const auto run = model.runCpu(kT0, t1);
-    ASSERT_EQ(run.size(), 10u);
+    ASSERT_EQ(run.size(), 10u); // one per 50 ms bin
     for (const CpuPoint& p : run)
         EXPECT_NEAR(p.pct, 150.0, 1e-9);
     EXPECT_EQ(model.cpuLanes(), (std::vector<int> {0, 1}));
@@ -356,6 +357,47 @@ TEST(TimelineModel, CpuPercentFromCumulativeSamples)
     ASSERT_EQ(model.coreCpu(1, kT0, t1).size(), 11u);
     EXPECT_NEAR(model.coreCpu(1, kT0, t1)[3].pct, 80.0, 1e-6);
     EXPECT_NEAR(model.coreCpu(-1, kT0, t1)[3].pct, 155.0, 1e-6);
+}
+
+TEST(TimelineModel, FirstCpuIntervalStartsWithTheThread)
+{
+    TimelineModel model;
+    // The thread started at 10 ms (its first event); the sampler first saw it
+    // at 60 ms with 25 ms of CPU already used: 50 % over its first interval.
+    model.ingest(batch(20 * kMs, {state(0, 10 * kMs, WorkerState::Starting)}, {worker(0)}));
+    EventBatch b = batch(70 * kMs, {});
+    b.threadCpu.push_back(ThreadCpuSample {kT0 + 60 * kMs, 0, 25 * kMs, 0});
+    b.last = true;
+    model.ingest(b);
+    const auto points = model.workerCpu(0, kT0, kT0 + 100 * kMs);
+    ASSERT_EQ(points.size(), 1u);
+    EXPECT_NEAR(points[0].pct, 50.0, 1e-9);
+    const auto run = model.runCpu(kT0, kT0 + 100 * kMs);
+    ASSERT_EQ(run.size(), 2u); // bins [0, 50) and [50, 100) ms
+    EXPECT_NEAR(run[0].pct, 50.0, 1e-9);
+    EXPECT_NEAR(run[1].pct, 50.0, 1e-9);
+}
+
+TEST(TimelineModel, RunCpuAddsUpThreadsSampledAtDifferentMoments)
+{
+    TimelineModel model;
+    model.ingest(batch(0, {}, {worker(0), worker(1)}));
+    // Two threads, each a whole core, sampled 25 ms apart; the second one's
+    // samples reach the model a batch late. The sum must stay at 200 %.
+    for (int i = 0; i <= 40; ++i) {
+        const std::int64_t t = i * 50 * kMs;
+        EventBatch b = batch(t + kMs, {});
+        b.threadCpu.push_back(ThreadCpuSample {kT0 + t, 0, t, 0});
+        if (i > 0)
+            b.threadCpu.push_back(ThreadCpuSample {kT0 + t - 25 * kMs, 1, t - 25 * kMs, 0});
+        b.last = i == 40;
+        model.ingest(b);
+    }
+    const auto run = model.runCpu(kT0, kT0 + 3000 * kMs);
+    ASSERT_GE(run.size(), 35u);
+    // The first bins are only half covered by the second thread; from then on, two cores.
+    for (std::size_t i = 2; i + 1 < run.size(); ++i)
+        EXPECT_NEAR(run[i].pct, 200.0, 1e-6) << "bin " << i;
 }
 
 TEST(TimelineModel, CpuSeriesAreDecimatedWithMinAndMax)
