@@ -1,5 +1,7 @@
 #include "session/timelinemodel.h"
 
+#include "model/intmath.h"
+
 #include <algorithm>
 #include <limits>
 
@@ -7,22 +9,10 @@ namespace spindle {
 
 namespace {
 
-std::int64_t floorDiv(std::int64_t a, std::int64_t b)
-{
-    const std::int64_t q = a / b;
-    return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
-}
-
 const WorkerInfo& emptyInfo()
 {
     static const WorkerInfo info;
     return info;
-}
-
-// Two neighbouring CPU points as one of half the detail.
-CpuPoint mergePair(const CpuPoint& a, const CpuPoint& b)
-{
-    return CpuPoint {b.tNs, (a.pct + b.pct) / 2, std::min(a.minPct, b.minPct), std::max(a.maxPct, b.maxPct)};
 }
 
 } // namespace
@@ -66,7 +56,7 @@ void TimelineModel::ingest(const EventBatch& batch)
             addThreadSample(s);
             latest = std::max(latest, s.tNs);
         }
-        finalizeRunBins(latest - kRunBinLagNs);
+        m_runCpu.finalize(latest - kRunBinLagNs, m_budget.pointsPerSeries);
         m_nowNs = std::max(m_nowNs, latest);
     }
     for (const CoreCpuSample& c : batch.coreCpu) {
@@ -77,7 +67,7 @@ void TimelineModel::ingest(const EventBatch& batch)
     m_nowNs = std::max(m_nowNs, batch.tNs);
     if (batch.last) {
         m_finished = true;
-        finalizeRunBins(std::numeric_limits<std::int64_t>::max());
+        m_runCpu.finalize(std::numeric_limits<std::int64_t>::max(), m_budget.pointsPerSeries);
     }
     if (m_layoutDirty)
         relayout();
@@ -253,57 +243,9 @@ void TimelineModel::addThreadSample(const ThreadCpuSample& s)
     const double pct
         = 100.0 * static_cast<double>(s.cpuNs - cpu.baseCpuNs) / static_cast<double>(s.tNs - cpu.baseNs);
     cpu.series.append(CpuPoint {s.tNs, pct, pct, pct}, m_budget.pointsPerSeries);
-    spreadRunCpu(cpu.baseNs, s.tNs, s.cpuNs - cpu.baseCpuNs);
+    m_runCpu.spread(cpu.baseNs, s.tNs, s.cpuNs - cpu.baseCpuNs);
     cpu.baseNs = s.tNs;
     cpu.baseCpuNs = s.cpuNs;
-}
-
-void TimelineModel::spreadRunCpu(std::int64_t fromNs, std::int64_t toNs, std::int64_t cpuNs)
-{
-    if (toNs <= fromNs)
-        return;
-    const std::int64_t first = std::max(floorDiv(fromNs, kRunBinNs), m_runFinalBin);
-    const std::int64_t last = floorDiv(toNs - 1, kRunBinNs);
-    if (last < first)
-        return; // only bins already drawn as final: too late to change them
-    if (m_runBins.empty())
-        m_runBins.push_back(RunBin {first, 0, 0, 0});
-    while (m_runBins.front().index > first)
-        m_runBins.push_front(RunBin {m_runBins.front().index - 1, 0, 0, 0});
-    while (m_runBins.back().index < last)
-        m_runBins.push_back(RunBin {m_runBins.back().index + 1, 0, 0, 0});
-    const double rate = static_cast<double>(cpuNs) / static_cast<double>(toNs - fromNs);
-    for (std::int64_t i = first; i <= last; ++i) {
-        RunBin& bin = m_runBins[static_cast<std::size_t>(i - m_runBins.front().index)];
-        const std::int64_t b0 = std::max(fromNs, i * kRunBinNs);
-        const std::int64_t b1 = std::min(toNs, (i + 1) * kRunBinNs);
-        bin.cpuNs += rate * static_cast<double>(b1 - b0);
-        if (bin.coverEndNs <= bin.coverBeginNs) {
-            bin.coverBeginNs = b0;
-            bin.coverEndNs = b1;
-        } else {
-            bin.coverBeginNs = std::min(bin.coverBeginNs, b0);
-            bin.coverEndNs = std::max(bin.coverEndNs, b1);
-        }
-    }
-}
-
-void TimelineModel::finalizeRunBins(std::int64_t upToNs)
-{
-    while (!m_runBins.empty()) {
-        const RunBin& bin = m_runBins.front();
-        if (upToNs != std::numeric_limits<std::int64_t>::max() && (bin.index + 1) * kRunBinNs > upToNs)
-            break;
-        // A bin the samples only grazed (the run's first or last few ms) says nothing reliable.
-        const std::int64_t covered = bin.coverEndNs - bin.coverBeginNs;
-        if (covered >= kMinCpuIntervalNs) {
-            const double pct = 100.0 * bin.cpuNs / static_cast<double>(covered);
-            m_runCpu.append(
-                CpuPoint {bin.coverBeginNs + covered / 2, pct, pct, pct}, m_budget.pointsPerSeries);
-        }
-        m_runFinalBin = bin.index + 1;
-        m_runBins.pop_front();
-    }
 }
 
 void TimelineModel::relayout()
@@ -578,80 +520,6 @@ std::vector<std::int64_t> TimelineModel::frames(
 
 // ---------------------------------------------------------------- CPU
 
-void TimelineModel::Series::append(const CpuPoint& p, std::size_t budget)
-{
-    if (points.size() >= budget) {
-        const std::size_t half = (points.size() / 2) & ~std::size_t {1};
-        std::size_t w = 0;
-        for (std::size_t r = 0; r < half; r += 2)
-            points[w++] = mergePair(points[r], points[r + 1]);
-        for (std::size_t r = half; r < points.size(); ++r)
-            points[w++] = points[r];
-        points.resize(w);
-    }
-    points.push_back(p);
-}
-
-std::vector<CpuPoint> TimelineModel::Series::query(
-    std::int64_t t0, std::int64_t t1, std::size_t maxPoints) const
-{
-    std::vector<CpuPoint> out;
-    if (points.empty() || t1 < t0)
-        return out;
-    const auto byTime = [](const CpuPoint& p, std::int64_t t) { return p.tNs < t; };
-    auto first = std::lower_bound(points.begin(), points.end(), t0, byTime);
-    auto last = std::upper_bound(
-        first, points.end(), t1, [](std::int64_t t, const CpuPoint& p) { return t < p.tNs; });
-    // One point either side, so a line reaches the edges of the range.
-    if (first != points.begin())
-        --first;
-    if (last != points.end())
-        ++last;
-    const std::size_t n = static_cast<std::size_t>(last - first);
-    maxPoints = std::max<std::size_t>(maxPoints, 1);
-    if (n <= maxPoints) {
-        out.assign(first, last);
-        return out;
-    }
-    // Buckets on a grid fixed in absolute time: a scrolling view keeps its shape.
-    // With the two edge points and a grid that need not start at t0, this
-    // gives at most maxPoints buckets.
-    const std::int64_t span = std::max<std::int64_t>(1, t1 - t0);
-    const std::int64_t buckets = std::max<std::int64_t>(1, static_cast<std::int64_t>(maxPoints) - 3);
-    const std::int64_t bucketNs = std::max<std::int64_t>(1, (span + buckets - 1) / buckets);
-    std::int64_t bucket = std::numeric_limits<std::int64_t>::min();
-    double sumT = 0;
-    double sumPct = 0;
-    int count = 0;
-    CpuPoint acc;
-    const auto flush = [&] {
-        if (count == 0)
-            return;
-        acc.tNs = static_cast<std::int64_t>(sumT / count);
-        acc.pct = sumPct / count;
-        out.push_back(acc);
-        count = 0;
-    };
-    for (auto it = first; it != last; ++it) {
-        const std::int64_t b = floorDiv(it->tNs, bucketNs);
-        if (b != bucket) {
-            flush();
-            bucket = b;
-            sumT = 0;
-            sumPct = 0;
-            acc.minPct = it->minPct;
-            acc.maxPct = it->maxPct;
-        }
-        sumT += static_cast<double>(it->tNs);
-        sumPct += it->pct;
-        acc.minPct = std::min(acc.minPct, it->minPct);
-        acc.maxPct = std::max(acc.maxPct, it->maxPct);
-        ++count;
-    }
-    flush();
-    return out;
-}
-
 std::vector<CpuPoint> TimelineModel::workerCpu(
     int lane, std::int64_t t0, std::int64_t t1, std::size_t maxPoints) const
 {
@@ -663,7 +531,7 @@ std::vector<CpuPoint> TimelineModel::workerCpu(
 
 std::vector<CpuPoint> TimelineModel::runCpu(std::int64_t t0, std::int64_t t1, std::size_t maxPoints) const
 {
-    return m_runCpu.query(t0, t1, maxPoints);
+    return m_runCpu.series().query(t0, t1, maxPoints);
 }
 
 std::vector<CpuPoint> TimelineModel::coreCpu(

@@ -12,6 +12,8 @@
 
 #include "model/event.h"
 #include "model/workerinfo.h"
+#include "session/cpuseries.h"
+#include "session/runcpubins.h"
 #include "stream/eventbatch.h"
 #include "workloads/workloadkind.h"
 
@@ -53,14 +55,6 @@ struct TimelineMarker {
     bool begin = true;
     std::int64_t value = 0;
     WorkloadKind kind = WorkloadKind::IsPrime;
-};
-
-// One point of a CPU series; after decimation, the mean of a bucket with its extremes.
-struct CpuPoint {
-    std::int64_t tNs = 0;
-    double pct = 0; // 100 = one core
-    double minPct = 0;
-    double maxPct = 0;
 };
 
 class TimelineModel {
@@ -170,23 +164,12 @@ private:
         WorkerState state;
         bool mixed;
     };
-    struct Series {
-        std::vector<CpuPoint> points;
-        void append(const CpuPoint& p, std::size_t budget);
-        std::vector<CpuPoint> query(std::int64_t t0, std::int64_t t1, std::size_t maxPoints) const;
-    };
     struct ThreadCpu {
         bool haveBase = false;
         std::int64_t baseNs = 0;
         std::int64_t baseCpuNs = 0;
         std::int64_t lastCpuNs = 0; // latest cumulative figure, for the run's sum
-        Series series;
-    };
-    struct RunBin {
-        std::int64_t index;
-        double cpuNs;
-        std::int64_t coverBeginNs; // the part of the bin some thread's interval covered
-        std::int64_t coverEndNs;
+        CpuSeries series;
     };
     struct Lane {
         WorkerInfo info;
@@ -211,8 +194,6 @@ private:
     void apply(Lane& lane, const Event& e);
     void setState(Lane& lane, std::int64_t t, WorkerState state);
     void addThreadSample(const ThreadCpuSample& s);
-    void spreadRunCpu(std::int64_t fromNs, std::int64_t toNs, std::int64_t cpuNs);
-    void finalizeRunBins(std::int64_t upToNs);
     void coarsenSegments(Lane& lane) const;
     // Two neighbouring segments as one of half the detail, keeping the dominant state.
     static Segment merged(const Segment& a, const Segment& b);
@@ -237,10 +218,8 @@ private:
     bool m_layoutDirty = false;
 
     std::vector<ThreadCpu> m_threadCpu;
-    Series m_runCpu;
-    std::deque<RunBin> m_runBins; // not final yet, consecutive indexes
-    std::int64_t m_runFinalBin = std::numeric_limits<std::int64_t>::min(); // bins below are final
-    std::map<int, Series> m_cores; // core -> series; -1 = whole machine
+    RunCpuBins m_runCpu {kRunBinNs, kMinCpuIntervalNs};
+    std::map<int, CpuSeries> m_cores; // core -> series; -1 = whole machine
 };
 
 } // namespace spindle
