@@ -157,11 +157,15 @@ void Engine::controllerMain(RunSpec spec, quint64 runId, std::shared_ptr<CancelT
         result->workers = run.takeWorkers();
         result->loopLag = run.loopLag();
         result->lostTasks = run.takeLostTasks();
+        result->executor = run.executorStats();
+        result->rejectedTasks = run.takeRejectedTasks();
         if (result->error.isEmpty())
             result->error = run.error();
     }
     sampler.stop();
     collector.stop();
+    result->memory = MemoryStats {sampler.memoryAtStart().rssBytes, sampler.memoryPeak().rssBytes,
+        sampler.memoryAtStart().vmBytes, sampler.memoryPeak().vmBytes};
 
     std::sort(result->tasks.begin(), result->tasks.end(),
               [](const TaskResult& a, const TaskResult& b) { return a.index < b.index; });

@@ -11,6 +11,7 @@
 #include <QMetaType>
 #include <QString>
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -65,6 +66,37 @@ struct LoopLagStats {
     bool operator==(const LoopLagStats&) const = default;
 };
 
+// futurist-style statistics of a pool run (Danjou 2.3-2.4): every submission
+// ends up executed (failed or not), rejected by the bounded backlog, or
+// cancelled before it started.
+struct ExecutorStats {
+    std::uint64_t submitted = 0; // submissions attempted
+    std::uint64_t executed = 0; // calls that ran, failures included
+    std::uint64_t failures = 0; // calls that raised
+    std::uint64_t cancelled = 0; // queued calls cancelled before they started
+    std::uint64_t rejected = 0; // refused at submit: the backlog was full
+    std::int64_t runtimeNs = 0; // summed time spent in calls
+    std::uint64_t periodicRuns = 0; // ticks of the periodic task
+    std::int64_t periodicMaxLateNs = 0; // latest tick, against its fixed-rate schedule
+
+    bool operator==(const ExecutorStats&) const = default;
+};
+
+// Resident and virtual size of the engine's process, from /proc/self/statm:
+// just before the run's workers started, and the highest seen while they ran.
+// Peak minus before is what the run's workers cost, Spindle's bookkeeping
+// (rings, recorded events) included.
+struct MemoryStats {
+    std::int64_t rssBeforeBytes = 0;
+    std::int64_t rssPeakBytes = 0;
+    std::int64_t vmBeforeBytes = 0;
+    std::int64_t vmPeakBytes = 0;
+
+    std::int64_t rssDeltaBytes() const { return std::max<std::int64_t>(0, rssPeakBytes - rssBeforeBytes); }
+    std::int64_t vmDeltaBytes() const { return std::max<std::int64_t>(0, vmPeakBytes - vmBeforeBytes); }
+    bool operator==(const MemoryStats&) const = default;
+};
+
 struct RunResult {
     std::uint64_t runId = 0;
     RunSpec spec;
@@ -87,6 +119,12 @@ struct RunResult {
     // Indices (into spec.tasks) of tasks that never finished because the
     // worker process running them crashed, or because no worker was left.
     std::vector<std::uint32_t> lostTasks;
+    // Pool runs: the executor's statistics, and the indices of the tasks its
+    // bounded backlog refused (they never ran).
+    std::optional<ExecutorStats> executor;
+    std::vector<std::uint32_t> rejectedTasks;
+    // The process's memory before the run and at its peak (sampled by the CPU sampler).
+    std::optional<MemoryStats> memory;
 
     double wallS() const { return static_cast<double>(endNs - startNs) / 1e9; }
     double cpuS() const { return static_cast<double>(processCpuNs) / 1e9; }

@@ -1,5 +1,7 @@
 #include "model/runspec.h"
 
+#include <QStringList>
+
 #include <thread>
 
 namespace spindle {
@@ -38,6 +40,41 @@ std::optional<Flavour> parseFlavour(std::string_view name)
     return std::nullopt;
 }
 
+namespace {
+constexpr std::string_view kStartMethodNames[kStartMethodCount] = {"spawn", "fork-server"};
+constexpr std::string_view kExecutorKindNames[kExecutorKindCount] = {"thread", "process"};
+} // namespace
+
+std::string_view toString(StartMethod method)
+{
+    const int i = static_cast<int>(method);
+    return i < kStartMethodCount ? kStartMethodNames[i] : std::string_view("?");
+}
+
+std::optional<StartMethod> parseStartMethod(std::string_view name)
+{
+    for (int i = 0; i < kStartMethodCount; ++i) {
+        if (kStartMethodNames[i] == name)
+            return static_cast<StartMethod>(i);
+    }
+    return std::nullopt;
+}
+
+std::string_view toString(ExecutorKind kind)
+{
+    const int i = static_cast<int>(kind);
+    return i < kExecutorKindCount ? kExecutorKindNames[i] : std::string_view("?");
+}
+
+std::optional<ExecutorKind> parseExecutorKind(std::string_view name)
+{
+    for (int i = 0; i < kExecutorKindCount; ++i) {
+        if (kExecutorKindNames[i] == name)
+            return static_cast<ExecutorKind>(i);
+    }
+    return std::nullopt;
+}
+
 int RunSpec::effectiveWorkers() const
 {
     if (model == Model::Sequential)
@@ -68,10 +105,10 @@ bool isModelAvailable(Model model)
     case Model::Sequential:
     case Model::Threads:
     case Model::ThreadPool:
-    case Model::Coroutines: return true;
+    case Model::Coroutines:
     case Model::Processes:
     case Model::ProcessPool:
-    case Model::CoroutinesExecutor: return false;
+    case Model::CoroutinesExecutor: return true;
     }
     return false;
 }
@@ -112,16 +149,51 @@ std::optional<QString> validateTask(const TaskSpec& task, std::size_t index)
     return std::nullopt;
 }
 
+// Backpressure and periodics belong to the thread pool's executor; elsewhere
+// they would be silently ignored, so they are refused instead.
+std::optional<QString> validatePoolFields(const RunSpec& spec, const QString& model)
+{
+    if (spec.backlog < 0 || spec.backlog > RunLimits::kMaxBacklog)
+        return outOfRange(QStringLiteral("backlog"), spec.backlog, 0, RunLimits::kMaxBacklog)
+            + QStringLiteral(" (0 = unbounded)");
+    if (spec.submitIntervalMs < 0 || spec.submitIntervalMs > RunLimits::kMaxSubmitIntervalMs)
+        return outOfRange(QStringLiteral("submit-interval-ms"), spec.submitIntervalMs, 0,
+                   RunLimits::kMaxSubmitIntervalMs)
+            + QStringLiteral(" (0 = all at once)");
+    if (spec.failEvery < 0 || spec.failEvery > RunLimits::kMaxTasks)
+        return outOfRange(QStringLiteral("fail-every"), spec.failEvery, 0, RunLimits::kMaxTasks)
+            + QStringLiteral(" (0 = never)");
+    if (spec.periodicMs != 0
+        && (spec.periodicMs < RunLimits::kMinPeriodicMs || spec.periodicMs > RunLimits::kMaxPeriodicMs))
+        return outOfRange(QStringLiteral("periodic-ms"), spec.periodicMs, RunLimits::kMinPeriodicMs,
+                   RunLimits::kMaxPeriodicMs)
+            + QStringLiteral(" (or 0 = none)");
+    const bool usesPool
+        = spec.backlog != 0 || spec.submitIntervalMs != 0 || spec.failEvery != 0 || spec.periodicMs != 0;
+    if (usesPool && spec.model != Model::ThreadPool)
+        return QStringLiteral(
+            "backlog, submit-interval-ms, fail-every and periodic-ms need model thread-pool "
+            "(they are its executor's features); got model %1")
+            .arg(model);
+    return std::nullopt;
+}
+
 } // namespace
 
 std::optional<QString> validate(const RunSpec& spec)
 {
     const QString model = QString::fromLatin1(toString(spec.model).data(),
                                               static_cast<int>(toString(spec.model).size()));
-    if (!isModelAvailable(spec.model))
-        return QStringLiteral("model '%1' is not available in this build; available: sequential, threads, "
-                              "thread-pool, coroutines")
-            .arg(model);
+    if (!isModelAvailable(spec.model)) {
+        QStringList available;
+        for (int i = 0; i < kModelCount; ++i) {
+            if (isModelAvailable(static_cast<Model>(i)))
+                available << QString::fromLatin1(
+                    kModelNames[i].data(), static_cast<int>(kModelNames[i].size()));
+        }
+        return QStringLiteral("model '%1' is not available in this build; available: %2")
+            .arg(model, available.join(QStringLiteral(", ")));
+    }
     const int maxW = maxWorkers(spec.model);
     if (spec.model != Model::Sequential && (spec.workers < 0 || spec.workers > maxW))
         return outOfRange(QStringLiteral("workers (model %1)").arg(model), spec.workers, 1, maxW)
@@ -147,11 +219,19 @@ std::optional<QString> validate(const RunSpec& spec)
                           RunLimits::kMinSwitchIntervalUs, RunLimits::kMaxSwitchIntervalUs);
     if (spec.napEvery < 1 || spec.napEvery > RunLimits::kMaxNapEvery)
         return outOfRange(QStringLiteral("nap-every"), spec.napEvery, 1, RunLimits::kMaxNapEvery);
+    if (static_cast<int>(spec.startMethod) >= kStartMethodCount)
+        return QStringLiteral("start-method = %1 is not a start method; allowed: spawn, fork-server")
+            .arg(static_cast<int>(spec.startMethod));
+    if (static_cast<int>(spec.executor) >= kExecutorKindCount)
+        return QStringLiteral("executor = %1 is not an executor kind; allowed: thread, process")
+            .arg(static_cast<int>(spec.executor));
     if (spec.spinner
         && (spec.spinnerIntervalMs < RunLimits::kMinSpinnerIntervalMs
             || spec.spinnerIntervalMs > RunLimits::kMaxSpinnerIntervalMs))
         return outOfRange(QStringLiteral("spinner-interval-ms"), spec.spinnerIntervalMs,
                           RunLimits::kMinSpinnerIntervalMs, RunLimits::kMaxSpinnerIntervalMs);
+    if (auto error = validatePoolFields(spec, model))
+        return error;
     return std::nullopt;
 }
 

@@ -28,10 +28,25 @@ constexpr int kModelCount = static_cast<int>(Model::CoroutinesExecutor) + 1;
 
 enum class Flavour : std::uint8_t { Python, Native };
 
+// How the process models start a child (Python's multiprocessing start
+// methods): posix_spawn of spindle-worker ("spawn"), or a fork of a
+// single-threaded `spindle-worker --fork-server` ("fork" / "forkserver").
+enum class StartMethod : std::uint8_t { Spawn, ForkServer };
+constexpr int kStartMethodCount = static_cast<int>(StartMethod::ForkServer) + 1;
+
+// Where coroutines+executor runs the work it offloads (loop.run_in_executor
+// with a ThreadPoolExecutor or a ProcessPoolExecutor).
+enum class ExecutorKind : std::uint8_t { Thread, Process };
+constexpr int kExecutorKindCount = static_cast<int>(ExecutorKind::Process) + 1;
+
 std::string_view toString(Model model);
 std::optional<Model> parseModel(std::string_view name);
 std::string_view toString(Flavour flavour);
 std::optional<Flavour> parseFlavour(std::string_view name);
+std::string_view toString(StartMethod method); // "spawn", "fork-server"
+std::optional<StartMethod> parseStartMethod(std::string_view name);
+std::string_view toString(ExecutorKind kind); // "thread", "process"
+std::optional<ExecutorKind> parseExecutorKind(std::string_view name);
 
 struct TaskSpec {
     WorkloadKind kind = WorkloadKind::IsPrime;
@@ -50,6 +65,13 @@ struct RunSpec {
     bool spinner = false;          // run a spinner of the model's own kind
     std::int64_t spinnerIntervalMs = 100;
     std::uint64_t seed = 1;        // sum_random's generator seed
+    StartMethod startMethod = StartMethod::Spawn; // processes, process-pool, process executor
+    ExecutorKind executor = ExecutorKind::Thread; // coroutines+executor only
+    // thread-pool only: futurist-style backpressure and periodics (pools scenario).
+    std::int64_t backlog = 0;          // calls that may wait for a busy worker; more are rejected (0 = unbounded)
+    std::int64_t submitIntervalMs = 0; // pause between two submissions (0 = all at once)
+    std::int64_t failEvery = 0;        // task i raises after its work when (i + 1) % failEvery == 0 (0 = never)
+    std::int64_t periodicMs = 0;       // a periodic task at this fixed rate while the pool works (0 = none)
 
     // The worker count this spec resolves to on this machine.
     int effectiveWorkers() const;
@@ -71,6 +93,10 @@ struct RunLimits {
     static constexpr std::int64_t kMaxNapEvery = 1'000'000'000;
     static constexpr std::int64_t kMinSpinnerIntervalMs = 10;
     static constexpr std::int64_t kMaxSpinnerIntervalMs = 1000;
+    static constexpr std::int64_t kMaxBacklog = kMaxTasks;
+    static constexpr std::int64_t kMaxSubmitIntervalMs = 60'000;
+    static constexpr std::int64_t kMinPeriodicMs = 10;
+    static constexpr std::int64_t kMaxPeriodicMs = 60'000;
 };
 
 // nullopt when the spec can run; otherwise a message naming the parameter,

@@ -5,6 +5,7 @@
 #include "stream/collector.h"
 #include "workloads/workloads.h"
 
+#include <algorithm>
 #include <unistd.h>
 
 namespace spindle {
@@ -23,11 +24,24 @@ std::shared_ptr<EventRing> RunContext::newRing(std::uint32_t capacity)
     return ring;
 }
 
+void RunContext::addRing(std::shared_ptr<EventRing> ring)
+{
+    m_collector.addRing(std::move(ring));
+}
+
 void RunContext::publishWorker(const WorkerInfo& info)
 {
     m_collector.addWorker(info);
     if (m_sampler != nullptr && info.tid != 0)
         m_sampler->addThread(info.id, info.pid, info.tid);
+}
+
+void RunContext::retireWorker(std::uint32_t id)
+{
+    if (m_sampler != nullptr) {
+        m_sampler->sampleNow();
+        m_sampler->removeThread(id);
+    }
 }
 
 std::thread RunContext::startWorkerThread(WorkerInfo info, std::function<void(WorkerContext&, WorkerResult&)> body,
@@ -118,6 +132,57 @@ std::optional<LoopLagStats> RunContext::loopLag()
 {
     std::lock_guard lock(m_resultsMutex);
     return m_loopLag;
+}
+
+void RunContext::setError(const QString& message)
+{
+    std::lock_guard lock(m_resultsMutex);
+    if (m_error.isEmpty())
+        m_error = message;
+}
+
+QString RunContext::error()
+{
+    std::lock_guard lock(m_resultsMutex);
+    return m_error;
+}
+
+void RunContext::recordLostTask(std::uint32_t index)
+{
+    std::lock_guard lock(m_resultsMutex);
+    m_lostTasks.push_back(index);
+}
+
+std::vector<std::uint32_t> RunContext::takeLostTasks()
+{
+    std::lock_guard lock(m_resultsMutex);
+    std::sort(m_lostTasks.begin(), m_lostTasks.end());
+    return std::move(m_lostTasks);
+}
+
+void RunContext::setExecutorStats(const ExecutorStats& stats)
+{
+    std::lock_guard lock(m_resultsMutex);
+    m_executorStats = stats;
+}
+
+std::optional<ExecutorStats> RunContext::executorStats()
+{
+    std::lock_guard lock(m_resultsMutex);
+    return m_executorStats;
+}
+
+void RunContext::recordRejectedTask(std::uint32_t index)
+{
+    std::lock_guard lock(m_resultsMutex);
+    m_rejectedTasks.push_back(index);
+}
+
+std::vector<std::uint32_t> RunContext::takeRejectedTasks()
+{
+    std::lock_guard lock(m_resultsMutex);
+    std::sort(m_rejectedTasks.begin(), m_rejectedTasks.end());
+    return std::move(m_rejectedTasks);
 }
 
 } // namespace spindle

@@ -43,8 +43,14 @@ public:
     std::uint32_t reserveWorkerId() { return m_nextWorker.fetch_add(1, std::memory_order_relaxed); }
     // A fresh ring registered with the collector.
     std::shared_ptr<EventRing> newRing(std::uint32_t capacity);
+    // Registers a ring owned elsewhere (a child's shared mapping); the
+    // collector keeps it, and what owns it, until the run is over.
+    void addRing(std::shared_ptr<EventRing> ring);
     // Publishes a worker's side-table entry (and registers its thread with the sampler).
     void publishWorker(const WorkerInfo& info);
+    // Takes a last CPU sample of a worker whose thread or process is about to
+    // go away, and stops sampling it.
+    void retireWorker(std::uint32_t id);
 
     // Starts an OS thread as worker `info` (id from reserveWorkerId()). The
     // thread records its start cost (request to first event) and Starting,
@@ -64,6 +70,18 @@ public:
     std::vector<WorkerResult> takeWorkers();
     void setLoopLag(const LoopLagStats& lag);
     std::optional<LoopLagStats> loopLag();
+    // Why the run failed (RunResult::error); the first message is kept.
+    void setError(const QString& message);
+    QString error();
+    // A task that will never finish: its worker process died (RunResult::lostTasks).
+    void recordLostTask(std::uint32_t index);
+    std::vector<std::uint32_t> takeLostTasks();
+    // Pool runs: the executor's statistics (RunResult::executor) and the
+    // tasks its bounded backlog refused (RunResult::rejectedTasks).
+    void setExecutorStats(const ExecutorStats& stats);
+    std::optional<ExecutorStats> executorStats();
+    void recordRejectedTask(std::uint32_t index);
+    std::vector<std::uint32_t> takeRejectedTasks();
 
 private:
     const RunSpec& m_spec;
@@ -76,6 +94,10 @@ private:
     std::vector<TaskResult> m_tasks;
     std::vector<WorkerResult> m_workers;
     std::optional<LoopLagStats> m_loopLag;
+    QString m_error;
+    std::vector<std::uint32_t> m_lostTasks;
+    std::optional<ExecutorStats> m_executorStats;
+    std::vector<std::uint32_t> m_rejectedTasks;
 };
 
 } // namespace spindle

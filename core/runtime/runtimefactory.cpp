@@ -1,5 +1,8 @@
 #include "model/runspec.h"
 #include "runtime/coroutineruntime.h"
+#include "runtime/executorruntime.h"
+#include "runtime/processpoolruntime.h"
+#include "runtime/processruntime.h"
 #include "runtime/runtime.h"
 #include "runtime/threadpoolruntime.h"
 #include "runtime/threadsruntime.h"
@@ -13,9 +16,9 @@ std::unique_ptr<Runtime> makeRuntime(Model model)
     case Model::Threads: return std::make_unique<ThreadsRuntime>(false);
     case Model::ThreadPool: return std::make_unique<ThreadPoolRuntime>();
     case Model::Coroutines: return std::make_unique<CoroutineRuntime>();
-    case Model::Processes:
-    case Model::ProcessPool:
-    case Model::CoroutinesExecutor: return nullptr;
+    case Model::Processes: return std::make_unique<ProcessRuntime>();
+    case Model::ProcessPool: return std::make_unique<ProcessPoolRuntime>();
+    case Model::CoroutinesExecutor: return std::make_unique<ExecutorRuntime>();
     }
     return nullptr;
 }

@@ -108,7 +108,8 @@ TEST_P(EngineModels, ComputesEveryPrimeCorrectlyAndRecordsValidLanes)
 
 INSTANTIATE_TEST_SUITE_P(
     AllModels, EngineModels,
-    ::testing::Combine(::testing::Values(Model::Sequential, Model::Threads, Model::ThreadPool, Model::Coroutines),
+    ::testing::Combine(::testing::Values(Model::Sequential, Model::Threads, Model::ThreadPool, Model::Coroutines,
+                                         Model::Processes, Model::ProcessPool),
                        ::testing::Values(Flavour::Python, Flavour::Native)),
     [](const auto& param) {
         std::string name(toString(std::get<0>(param.param)));
@@ -200,7 +201,8 @@ TEST_P(EngineCancel, CancelMidRunReturnsPromptlyAndLeavesNoThread)
 }
 
 INSTANTIATE_TEST_SUITE_P(AllModels, EngineCancel,
-                         ::testing::Values(Model::Sequential, Model::Threads, Model::ThreadPool, Model::Coroutines),
+                         ::testing::Values(Model::Sequential, Model::Threads, Model::ThreadPool, Model::Coroutines,
+                                           Model::Processes, Model::ProcessPool),
                          [](const auto& param) {
                              std::string name(toString(param.param));
                              std::erase(name, '-');

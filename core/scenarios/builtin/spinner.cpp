@@ -25,6 +25,9 @@ protected:
                                       "slow() to an executor); got model %2")
                     .arg(slow, QLatin1String(toString(request.model).data(),
                                              static_cast<qsizetype>(toString(request.model).size())));
+            // slow() is CPU-bound is_prime (below), run in the executor named here.
+            out->executor
+                = slow == QLatin1String("executor-process") ? ExecutorKind::Process : ExecutorKind::Thread;
         }
         if (slow == QLatin1String("sleep")) {
             out->tasks.push_back({WorkloadKind::Sleep, seconds * 1000LL});

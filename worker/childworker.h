@@ -1,0 +1,45 @@
+#pragma once
+// The child side of the process models (procs.py's worker): attach to the
+// ring the engine made, introduce itself, then ask the engine for a job, run
+// it, send the result, and ask again until a poison pill. With the python
+// flavour it runs under a GIL of its own - one per process, which its single
+// worker thread never has to wait for. A spinner child draws frames instead
+// (spinner_proc.py) until told to stop.
+
+#include <cstdint>
+#include <string>
+#include <sys/types.h>
+
+namespace spindle {
+
+class ProcessChannel;
+class WorkerContext;
+
+class ChildWorker {
+public:
+    struct Options {
+        int socketFd = -1;
+        int ringFd = -1;
+        std::uint32_t workerId = 0;
+        std::int64_t requestNs = 0; // when the engine asked for this child
+        pid_t parentPid = 0;
+        std::string misbehave; // test-only, see Misbehaviour
+    };
+
+    // Exit codes besides 0 (the engine reports them as a crash).
+    static constexpr int kExitSetup = 3; // no ring, no Hello, not our parent
+    static constexpr int kExitProtocol = 4; // the engine sent something we do not understand
+    static constexpr int kExitEngineGone = 5;
+
+    explicit ChildWorker(Options options) : m_options(std::move(options)) { }
+    int run();
+
+private:
+    int workLoop(ProcessChannel& channel, WorkerContext& ctx, std::int64_t napEvery);
+    int spinnerLoop(ProcessChannel& channel, WorkerContext& ctx, std::int64_t intervalNs, int cancelFd);
+
+    Options m_options;
+    std::uint64_t m_tasksDone = 0;
+};
+
+} // namespace spindle
