@@ -2,7 +2,8 @@
 // concurrent.futures.ThreadPoolExecutor on Spindle workers: a fixed number of
 // worker threads pulling calls from one queue. Each call runs with the
 // worker's WorkerContext, so it records its timeline and honours the GIL.
-// Also counts futurist-style statistics.
+// Also counts futurist-style statistics (ExecutorStats) and, with a backlog
+// limit, rejects submissions as futurist's check_and_reject does.
 
 #include "runtime/future.h"
 #include "runtime/jobqueue.h"
@@ -20,13 +21,6 @@
 
 namespace spindle {
 
-struct ExecutorStats {
-    std::uint64_t executed = 0;
-    std::uint64_t failures = 0;
-    std::uint64_t cancelled = 0;
-    std::int64_t runtimeNs = 0; // summed time spent in calls
-};
-
 class ThreadPoolExecutor {
 public:
     using Call = std::function<std::int64_t(WorkerContext&, WorkerResult&)>;
@@ -36,9 +30,19 @@ public:
     ThreadPoolExecutor(const ThreadPoolExecutor&) = delete;
     ThreadPoolExecutor& operator=(const ThreadPoolExecutor&) = delete;
 
+    // Bounds the backlog: a submission is refused while `limit` calls already
+    // wait for a worker, i.e. calls in flight (queued or running) minus
+    // workers. Counting in-flight calls rather than the queue's length makes
+    // the verdict independent of how fast idle workers pick calls up.
+    // 0 = unbounded, as concurrent.futures is. Set before the first submit.
+    void setBacklogLimit(std::size_t limit) { m_backlogLimit = limit; }
+
+    // The call's future, or nullptr when the backlog is full (the submission
+    // is rejected and counted; futurist raises RejectedSubmission).
     std::shared_ptr<Future> submit(Call call);
     // No more submissions; with cancelPending the queued calls are cancelled.
-    // Joins every worker.
+    // Joins every worker; calls still queued then (a cancelled run closed the
+    // queue) are cancelled too, so no future is left pending.
     void shutdown(bool cancelPending = false);
     ExecutorStats stats() const;
 
@@ -50,6 +54,9 @@ private:
     void workerLoop(WorkerContext& ctx, WorkerResult& worker);
 
     RunContext& m_run;
+    const std::size_t m_workerCount;
+    std::size_t m_backlogLimit = 0;
+    std::size_t m_inFlight = 0; // accepted calls not finished yet (m_itemsMutex)
     std::shared_ptr<JobQueue> m_queue = std::make_shared<JobQueue>();
     std::mutex m_itemsMutex;
     std::deque<Item> m_items; // indexed by id; a run submits at most RunLimits::kMaxTasks

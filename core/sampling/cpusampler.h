@@ -2,7 +2,9 @@
 // Measures CPU use from the OS instead of guessing it (DESIGN.md "CPU usage is
 // measured"): its own thread reads every registered worker thread's schedstat
 // and the per-core /proc/stat counters about 20 times a second, and queues the
-// samples until the collector takes them.
+// samples until the collector takes them. On the same ticks it reads this
+// process's memory (/proc/self/statm) and keeps the peak, so that what a run's
+// workers cost in memory is measured too (the many-tasks scenario).
 
 #include "sampling/cpusample.h"
 #include "sampling/procreader.h"
@@ -17,6 +19,12 @@
 #include <vector>
 
 namespace spindle {
+
+// Resident and virtual size of this process.
+struct ProcessMemory {
+    std::int64_t rssBytes = 0;
+    std::int64_t vmBytes = 0;
+};
 
 class CpuSampler {
 public:
@@ -57,6 +65,13 @@ public:
     // CPU % between two samples of one thread; 100 = one core.
     static double cpuPercent(const ThreadCpuSample& a, const ThreadCpuSample& b);
 
+    // This process's memory when start() was called, and the highest resident
+    // and virtual sizes (each on its own) seen by any sample since.
+    ProcessMemory memoryAtStart() const;
+    ProcessMemory memoryPeak() const;
+    // Reads /proc/self/statm; zeros when it cannot be read.
+    static ProcessMemory readProcessMemory();
+
 private:
     struct Tracked {
         std::uint32_t worker;
@@ -74,7 +89,7 @@ private:
     const std::int64_t m_periodNs;
 
     // Serialises sampleNow() callers; guards everything below up to m_mutex.
-    std::mutex m_sampleMutex;
+    mutable std::mutex m_sampleMutex;
     std::vector<Tracked> m_scratchThreads;
     std::vector<ThreadCpuSample> m_scratchSamples;
     std::vector<CoreCpuSample> m_scratchCores;
@@ -92,6 +107,8 @@ private:
     std::unordered_map<std::uint64_t, OpenFile> m_files;
     std::uint64_t m_tick = 0;
     int m_statFd = -1; // /proc/stat, kept open
+    ProcessMemory m_memoryStart;
+    ProcessMemory m_memoryPeak;
 
     mutable std::mutex m_mutex; // guards the members below
     std::condition_variable m_wake;

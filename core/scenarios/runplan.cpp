@@ -113,11 +113,13 @@ std::optional<QString> makeRunPlan(const RunPlanInput& input, const ScenarioCata
         request.flavour = flavour;
         request.workers = workers;
         request.params = plan.params;
-        RunSpec spec;
-        if (auto error = plan.scenario->build(request, &spec))
+        QList<RunSpec> specs;
+        if (auto error = plan.scenario->buildAll(request, &specs))
             return QStringLiteral("%1 (model %2)").arg(*error, qstr(toString(m)));
-        spec.timeoutMs = timeoutMs;
-        plan.runs << spec;
+        for (RunSpec& spec : specs) {
+            spec.timeoutMs = timeoutMs;
+            plan.runs << spec;
+        }
     }
     *out = plan;
     return std::nullopt;

@@ -27,7 +27,7 @@ struct RunPlanInput {
 struct RunPlan {
     const Scenario* scenario = nullptr;
     ParamValues params;
-    QList<RunSpec> runs; // one per model, in the order given
+    QList<RunSpec> runs; // per model in the order given, each model's runs (one, or a sweep) together
 };
 
 std::optional<QString> makeRunPlan(const RunPlanInput& input, const ScenarioCatalogue& catalogue, RunPlan* out);

@@ -1,8 +1,11 @@
 #pragma once
 // A scenario of the catalogue: its text, parameter schema and default models
 // come from its JSON file in resources/scenarios/; its builder (one file in
-// scenarios/builtin/) turns resolved parameters into one RunSpec per model.
+// scenarios/builtin/) turns resolved parameters into the RunSpecs of each
+// model - one for most scenarios, a sweep for some - and may add its own
+// figures over the finished runs (the report's "analysis").
 
+#include "model/runresult.h"
 #include "model/runspec.h"
 #include "scenarios/paramspec.h"
 
@@ -33,7 +36,15 @@ public:
     const QList<Model>& defaultModels() const { return m_models; }
 
     // Builds the run of one model, or says why it cannot (naming the parameter).
+    // A scenario that sweeps (scaling) gives one representative run here.
     std::optional<QString> build(const ScenarioRequest& request, RunSpec* out) const;
+    // Builds every run of one model, in the order to run them: one for most
+    // scenarios, many for a sweep. On a refusal `out` is left untouched.
+    std::optional<QString> buildAll(const ScenarioRequest& request, QList<RunSpec>* out) const;
+
+    // Scenario-specific figures over the finished runs of one invocation (for
+    // the report's "analysis"); empty when the scenario has none.
+    virtual QJsonObject analyse(const QList<RunResultPtr>& runs) const;
 
     // Loads the JSON description; false with a message when it is malformed.
     bool load(const QJsonObject& json, QString* error);
@@ -41,9 +52,17 @@ public:
 protected:
     // The scenario-specific part: tasks, spinner, worker count.
     virtual std::optional<QString> buildRun(const ScenarioRequest& request, RunSpec* out) const = 0;
+    // The runs of one model from `base` (model, flavour and workers set,
+    // nothing else); by default the single run buildRun() makes.
+    virtual std::optional<QString> buildRuns(
+        const ScenarioRequest& request, const RunSpec& base, QList<RunSpec>* out) const;
     const ParamSpec* param(const QString& name) const;
 
 private:
+    RunSpec baseSpec(const ScenarioRequest& request) const;
+    // Default label and validation of a built run.
+    std::optional<QString> finish(RunSpec* spec) const;
+
     QString m_id;
     QString m_title;
     QString m_source;

@@ -1,6 +1,7 @@
 #include "session/report.h"
 
 #include "model/runsummary.h"
+#include "scenarios/scenariocatalogue.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -100,6 +101,43 @@ QJsonObject runToJson(const RunResult& r, const RunResult* baseline)
         workers.append(info);
     }
     run[QLatin1String("workers_info")] = workers;
+    if (r.executor) {
+        const ExecutorStats& e = *r.executor;
+        QJsonObject executor;
+        executor[QLatin1String("backlog")] = static_cast<qint64>(r.spec.backlog);
+        executor[QLatin1String("submitted")] = static_cast<qint64>(e.submitted);
+        executor[QLatin1String("executed")] = static_cast<qint64>(e.executed);
+        executor[QLatin1String("failures")] = static_cast<qint64>(e.failures);
+        executor[QLatin1String("cancelled")] = static_cast<qint64>(e.cancelled);
+        executor[QLatin1String("rejected")] = static_cast<qint64>(e.rejected);
+        executor[QLatin1String("runtime_s")] = rounded(static_cast<double>(e.runtimeNs) / 1e9, 4);
+        executor[QLatin1String("average_runtime_s")] = e.executed > 0
+            ? rounded(static_cast<double>(e.runtimeNs) / 1e9 / static_cast<double>(e.executed), 4)
+            : 0.0;
+        QJsonArray rejected;
+        for (std::uint32_t index : r.rejectedTasks)
+            rejected.append(static_cast<qint64>(index));
+        executor[QLatin1String("rejected_tasks")] = rejected;
+        if (r.spec.periodicMs > 0) {
+            QJsonObject periodic;
+            periodic[QLatin1String("period_ms")] = static_cast<qint64>(r.spec.periodicMs);
+            periodic[QLatin1String("runs")] = static_cast<qint64>(e.periodicRuns);
+            periodic[QLatin1String("max_late_ms")]
+                = rounded(static_cast<double>(e.periodicMaxLateNs) / 1e6, 2);
+            executor[QLatin1String("periodic")] = periodic;
+        }
+        run[QLatin1String("executor")] = executor;
+    }
+    if (r.memory) {
+        const MemoryStats& m = *r.memory;
+        QJsonObject memory;
+        memory[QLatin1String("rss_before_mib")]
+            = rounded(static_cast<double>(m.rssBeforeBytes) / 1048576.0, 2);
+        memory[QLatin1String("rss_peak_mib")] = rounded(static_cast<double>(m.rssPeakBytes) / 1048576.0, 2);
+        memory[QLatin1String("rss_delta_kib")] = rounded(static_cast<double>(m.rssDeltaBytes()) / 1024.0, 1);
+        memory[QLatin1String("vm_delta_mib")] = rounded(static_cast<double>(m.vmDeltaBytes()) / 1048576.0, 2);
+        run[QLatin1String("memory")] = memory;
+    }
     run[QLatin1String("events")] = static_cast<qint64>(r.eventsRecorded);
     run[QLatin1String("events_dropped")] = static_cast<qint64>(r.eventsDropped);
     return run;
@@ -124,6 +162,11 @@ QJsonObject makeReport(const QString& scenarioId, const QList<RunResultPtr>& run
         array.append(runToJson(*r, baseline));
     }
     report[QLatin1String("runs")] = array;
+    if (const Scenario* scenario = ScenarioCatalogue::builtin().find(scenarioId)) {
+        const QJsonObject analysis = scenario->analyse(runs);
+        if (!analysis.isEmpty())
+            report[QLatin1String("analysis")] = analysis;
+    }
     return report;
 }
 

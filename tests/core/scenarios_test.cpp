@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 using namespace spindle;
 
 TEST(ScenarioCatalogue, EveryBuiltinDescriptionLoads)
@@ -121,4 +123,64 @@ TEST(PrimeCalibration, PrimeTakingASecondIsPrimeAndSizedToTheMachine)
     EXPECT_TRUE(millerRabin(static_cast<std::uint64_t>(n)));
     const double iterations = static_cast<double>(isqrt(n)) / 2.0;
     EXPECT_NEAR(iterations / primeIterationsPerSecond(), 0.05, 0.01);
+}
+
+TEST(ScenarioCatalogue, SpecsScenariosHaveTheirParametersUnderSpecsNames)
+{
+    const std::map<QString, QStringList> expected = {
+        {QStringLiteral("sum-random"), {QStringLiteral("count"), QStringLiteral("tasks")}},
+        {QStringLiteral("scaling"), {QStringLiteral("max-workers"), QStringLiteral("repeats")}},
+        {QStringLiteral("pools"), {QStringLiteral("backlog")}},
+        {QStringLiteral("many-tasks"), {QStringLiteral("count")}},
+    };
+    for (const auto& [id, names] : expected) {
+        const Scenario* s = ScenarioCatalogue::builtin().find(id);
+        ASSERT_NE(s, nullptr) << id.toStdString();
+        QStringList have;
+        for (const ParamSpec& p : s->params())
+            have << p.name;
+        for (const QString& name : names)
+            EXPECT_TRUE(have.contains(name)) << id.toStdString() << " lacks " << name.toStdString();
+    }
+}
+
+TEST(RunPlan, EveryScenarioBuildsItsDefaultPlan)
+{
+    for (const Scenario* s : ScenarioCatalogue::builtin().all()) {
+        RunPlanInput input;
+        input.scenario = s->id();
+        RunPlan plan;
+        const auto error = makeRunPlan(input, ScenarioCatalogue::builtin(), &plan);
+        EXPECT_FALSE(error) << s->id().toStdString() << ": " << error.value_or(QString()).toStdString();
+        EXPECT_FALSE(plan.runs.isEmpty()) << s->id().toStdString();
+    }
+}
+
+TEST(Scenario, BuildAllGivesTheSingleRunOfBuildUnlessTheScenarioSweeps)
+{
+    const Scenario* primes = ScenarioCatalogue::builtin().find(QStringLiteral("primes"));
+    ScenarioRequest request;
+    request.model = Model::Threads;
+    request.workers = 2;
+    request.params = {{QStringLiteral("numbers"), QStringLiteral("5,7")}};
+    RunSpec one;
+    QList<RunSpec> all;
+    ASSERT_FALSE(primes->build(request, &one));
+    ASSERT_FALSE(primes->buildAll(request, &all));
+    ASSERT_EQ(all.size(), 1);
+    EXPECT_EQ(all.front().label, one.label);
+    EXPECT_EQ(all.front().tasks.size(), one.tasks.size());
+    EXPECT_TRUE(primes->analyse({}).isEmpty());
+
+    const Scenario* scaling = ScenarioCatalogue::builtin().find(QStringLiteral("scaling"));
+    request.params = {{QStringLiteral("max-workers"), QStringLiteral("4")},
+        {QStringLiteral("repeats"), QStringLiteral("2")}};
+    ASSERT_FALSE(scaling->buildAll(request, &all));
+    EXPECT_EQ(all.size(), 8);
+    // A refusal names the parameter and leaves the output alone.
+    request.params = {{QStringLiteral("repeats"), QStringLiteral("0")}};
+    const auto refused = scaling->buildAll(request, &all);
+    ASSERT_TRUE(refused);
+    EXPECT_TRUE(refused->contains(QLatin1String("repeats")));
+    EXPECT_EQ(all.size(), 8);
 }

@@ -1,0 +1,139 @@
+// many-tasks: `count` concurrent sleepers as coroutines against threads -
+// what one more unit costs in memory and in start-up time, measured.
+#include "scenarios/scenario.h"
+
+#include <QJsonArray>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+
+namespace spindle {
+
+namespace {
+
+QString qstr(std::string_view s)
+{
+    return QString::fromLatin1(s.data(), static_cast<qsizetype>(s.size()));
+}
+
+double rounded(double v, int decimals)
+{
+    const double scale = std::pow(10.0, decimals);
+    return std::round(v * scale) / scale;
+}
+
+bool isThreadModel(Model m)
+{
+    return m == Model::Threads || m == Model::ThreadPool;
+}
+
+class ManyTasksScenario : public Scenario {
+public:
+    QJsonObject analyse(const QList<RunResultPtr>& runs) const override
+    {
+        QJsonArray models;
+        double threadKib = 0;
+        double coroutineKib = 0;
+        for (const RunResultPtr& r : runs) {
+            if (!r || !r->succeeded() || r->spec.tasks.empty())
+                continue;
+            // The sleepers are the lanes with a task; loops and spinners are not units.
+            std::int64_t firstRequest = INT64_MAX;
+            std::int64_t lastStart = 0;
+            double spawnSum = 0;
+            int units = 0;
+            for (const WorkerResult& w : r->workers) {
+                if (w.info.role != WorkerRole::Worker || w.info.kind == WorkerKind::Loop)
+                    continue;
+                ++units;
+                firstRequest = std::min(firstRequest, w.startNs - w.spawnNs);
+                lastStart = std::max(lastStart, w.startNs);
+                spawnSum += static_cast<double>(w.spawnNs);
+            }
+            if (units == 0)
+                continue;
+            std::int64_t firstEnd = INT64_MAX;
+            std::int64_t lastBegin = 0;
+            for (const TaskResult& t : r->tasks) {
+                firstEnd = std::min(firstEnd, t.endNs);
+                lastBegin = std::max(lastBegin, t.beginNs);
+            }
+            const double sleepMs = static_cast<double>(r->spec.tasks.front().arg);
+            QJsonObject m;
+            m[QLatin1String("model")] = qstr(toString(r->spec.model));
+            m[QLatin1String("flavour")] = qstr(toString(r->spec.flavour));
+            m[QLatin1String("units")] = units;
+            m[QLatin1String("sleep_ms")] = sleepMs;
+            m[QLatin1String("wall_s")] = rounded(r->wallS(), 4);
+            // 1.0 = the run took one sleep; count sleeps in a row would be `count`.
+            m[QLatin1String("wall_per_sleep")]
+                = sleepMs > 0 ? rounded(r->wallS() * 1000.0 / sleepMs, 3) : 0.0;
+            // Every sleeper had begun before the first one woke.
+            m[QLatin1String("all_overlapped")] = lastBegin < firstEnd;
+            // Amortised: from the first request to the last unit running, per
+            // unit. spawn_us_mean is each unit's own request-to-first-event
+            // time, which for coroutines includes waiting for the loop to
+            // reach it after the earlier ones.
+            m[QLatin1String("start_us_per_unit")]
+                = rounded(static_cast<double>(lastStart - firstRequest) / 1e3 / units, 2);
+            m[QLatin1String("spawn_us_mean")] = rounded(spawnSum / 1e3 / units, 2);
+            if (r->memory) {
+                const double rssKib = static_cast<double>(r->memory->rssDeltaBytes()) / 1024.0 / units;
+                m[QLatin1String("memory_kib_per_unit")] = rounded(rssKib, 2);
+                m[QLatin1String("virtual_kib_per_unit")]
+                    = rounded(static_cast<double>(r->memory->vmDeltaBytes()) / 1024.0 / units, 1);
+                if (isThreadModel(r->spec.model))
+                    threadKib = rssKib;
+                else if (r->spec.model == Model::Coroutines)
+                    coroutineKib = rssKib;
+            }
+            models.append(m);
+        }
+        if (models.isEmpty())
+            return {};
+        QJsonObject analysis;
+        analysis[QLatin1String("kind")] = QStringLiteral("many-tasks");
+        analysis[QLatin1String("models")] = models;
+        if (threadKib > 0 && coroutineKib > 0)
+            analysis[QLatin1String("thread_to_coroutine_memory")] = rounded(threadKib / coroutineKib, 1);
+        return analysis;
+    }
+
+protected:
+    std::optional<QString> buildRun(const ScenarioRequest& request, RunSpec* out) const override
+    {
+        const int count = request.params.value(QStringLiteral("count")).toInt();
+        const std::int64_t sleepMs = request.params.value(QStringLiteral("sleep-ms")).toLongLong();
+        const QString model = qstr(toString(request.model));
+        if (request.model == Model::Sequential)
+            return QStringLiteral(
+                "scenario many-tasks needs concurrent units; model sequential runs one at a time");
+        if (count > maxWorkers(request.model))
+            return QStringLiteral(
+                "parameter count = %1 is above the limit of model %2: at most %3 %4 (docs/limits.md)%5")
+                .arg(count)
+                .arg(model)
+                .arg(maxWorkers(request.model))
+                .arg(isThreadModel(request.model)
+                        ? QStringLiteral("OS threads, each with its own stack and event ring")
+                        : QStringLiteral("workers"))
+                .arg(request.model == Model::Coroutines
+                        ? QString()
+                        : QStringLiteral("; coroutines allow up to %1").arg(RunLimits::kMaxCoroutines));
+        // One unit per sleeper, each sleeping once: they should all overlap.
+        out->workers = count;
+        for (int i = 0; i < count; ++i)
+            out->tasks.push_back({WorkloadKind::Sleep, sleepMs});
+        return std::nullopt;
+    }
+};
+
+} // namespace
+
+std::unique_ptr<Scenario> make_scenario_many_tasks()
+{
+    return std::make_unique<ManyTasksScenario>();
+}
+
+} // namespace spindle
