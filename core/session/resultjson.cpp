@@ -65,6 +65,12 @@ QJsonObject toJson(const RunSpec& spec)
     o[QLatin1String("spinner")] = spec.spinner;
     o[QLatin1String("spinner_interval_ms")] = i64(spec.spinnerIntervalMs);
     o[QLatin1String("seed")] = static_cast<qint64>(spec.seed);
+    o[QLatin1String("start_method")] = qstr(toString(spec.startMethod));
+    o[QLatin1String("executor")] = qstr(toString(spec.executor));
+    o[QLatin1String("backlog")] = i64(spec.backlog);
+    o[QLatin1String("submit_interval_ms")] = i64(spec.submitIntervalMs);
+    o[QLatin1String("fail_every")] = i64(spec.failEvery);
+    o[QLatin1String("periodic_ms")] = i64(spec.periodicMs);
     return o;
 }
 
@@ -97,6 +103,21 @@ std::optional<RunSpec> runSpecFromJson(const QJsonObject& o, QString* error)
     spec.spinner = o.value(QLatin1String("spinner")).toBool();
     spec.spinnerIntervalMs = get(o, "spinner_interval_ms");
     spec.seed = static_cast<std::uint64_t>(get(o, "seed"));
+    // Fields added after the first sessions were written keep their defaults when absent.
+    if (o.contains(QLatin1String("start_method"))) {
+        const auto method = parseStartMethod(utf8(o.value(QLatin1String("start_method"))));
+        const auto executor = parseExecutorKind(utf8(o.value(QLatin1String("executor"))));
+        if (!method || !executor) {
+            *error = QStringLiteral("run spec has an unknown start method or executor");
+            return std::nullopt;
+        }
+        spec.startMethod = *method;
+        spec.executor = *executor;
+    }
+    spec.backlog = get(o, "backlog");
+    spec.submitIntervalMs = get(o, "submit_interval_ms");
+    spec.failEvery = get(o, "fail_every");
+    spec.periodicMs = get(o, "periodic_ms");
     return spec;
 }
 
@@ -168,6 +189,24 @@ QJsonObject toJson(const RunResult& r)
     o[QLatin1String("events_dropped")] = static_cast<qint64>(r.eventsDropped);
     if (r.spinner)
         o[QLatin1String("spinner")] = QJsonArray{static_cast<qint64>(r.spinner->frames), i64(r.spinner->maxGapNs)};
+    const auto ids = [](const std::vector<std::uint32_t>& v) {
+        QJsonArray a;
+        for (std::uint32_t x : v)
+            a.append(static_cast<qint64>(x));
+        return a;
+    };
+    o[QLatin1String("lost_tasks")] = ids(r.lostTasks);
+    o[QLatin1String("rejected_tasks")] = ids(r.rejectedTasks);
+    if (r.executor) {
+        const ExecutorStats& e = *r.executor;
+        o[QLatin1String("executor")] = QJsonArray{static_cast<qint64>(e.submitted), static_cast<qint64>(e.executed),
+                                                  static_cast<qint64>(e.failures), static_cast<qint64>(e.cancelled),
+                                                  static_cast<qint64>(e.rejected), i64(e.runtimeNs),
+                                                  static_cast<qint64>(e.periodicRuns), i64(e.periodicMaxLateNs)};
+    }
+    if (r.memory)
+        o[QLatin1String("memory")] = QJsonArray{i64(r.memory->rssBeforeBytes), i64(r.memory->rssPeakBytes),
+                                                i64(r.memory->vmBeforeBytes), i64(r.memory->vmPeakBytes)};
     if (r.loopLag)
         o[QLatin1String("loop_lag")] = QJsonArray{static_cast<qint64>(r.loopLag->count), i64(r.loopLag->maxNs),
                                                   i64(r.loopLag->totalNs)};
@@ -218,6 +257,25 @@ std::optional<RunResult> runResultFromJson(const QJsonObject& o, QString* error)
     if (o.contains(QLatin1String("spinner"))) {
         const QJsonArray a = o.value(QLatin1String("spinner")).toArray();
         r.spinner = SpinnerStats{static_cast<std::uint64_t>(a.at(0).toInteger()), a.at(1).toInteger()};
+    }
+    for (const QJsonValue& v : o.value(QLatin1String("lost_tasks")).toArray())
+        r.lostTasks.push_back(static_cast<std::uint32_t>(v.toInteger()));
+    for (const QJsonValue& v : o.value(QLatin1String("rejected_tasks")).toArray())
+        r.rejectedTasks.push_back(static_cast<std::uint32_t>(v.toInteger()));
+    if (o.contains(QLatin1String("executor"))) {
+        const QJsonArray a = o.value(QLatin1String("executor")).toArray();
+        r.executor = ExecutorStats{static_cast<std::uint64_t>(a.at(0).toInteger()),
+                                   static_cast<std::uint64_t>(a.at(1).toInteger()),
+                                   static_cast<std::uint64_t>(a.at(2).toInteger()),
+                                   static_cast<std::uint64_t>(a.at(3).toInteger()),
+                                   static_cast<std::uint64_t>(a.at(4).toInteger()),
+                                   a.at(5).toInteger(),
+                                   static_cast<std::uint64_t>(a.at(6).toInteger()),
+                                   a.at(7).toInteger()};
+    }
+    if (o.contains(QLatin1String("memory"))) {
+        const QJsonArray a = o.value(QLatin1String("memory")).toArray();
+        r.memory = MemoryStats{a.at(0).toInteger(), a.at(1).toInteger(), a.at(2).toInteger(), a.at(3).toInteger()};
     }
     if (o.contains(QLatin1String("loop_lag"))) {
         const QJsonArray a = o.value(QLatin1String("loop_lag")).toArray();
