@@ -366,12 +366,13 @@ void RunPage::startRuns()
             request.flavour = static_cast<Flavour>(m_flavourBox->currentData().toInt());
             request.workers = m_workersBox->value();
             request.params = m_params->values();
-            RunSpec spec;
-            if (auto error = m_scenario->build(request, &spec)) {
+            // A sweep (scaling) gives several runs per model.
+            QList<RunSpec> runs;
+            if (auto error = m_scenario->buildAll(request, &runs)) {
                 refusal = tr("%1: %2").arg(Format::model(model), *error);
                 break;
             }
-            specs.push_back(spec);
+            specs.insert(specs.end(), runs.begin(), runs.end());
         }
     }
     if (!refusal.isEmpty()) {
