@@ -23,9 +23,11 @@ RunSpec cpuBound(Model model, Flavour flavour, int tasks, double secondsEach)
     spec.model = model;
     spec.flavour = flavour;
     spec.workers = model == Model::Sequential ? 0 : 2;
-    const std::int64_t n = primeTakingSeconds(secondsEach);
-    for (int i = 0; i < tasks; ++i)
-        spec.tasks.push_back({WorkloadKind::IsPrime, n});
+    if (tasks > 0) {
+        const std::int64_t n = primeTakingSeconds(secondsEach);
+        for (int i = 0; i < tasks; ++i)
+            spec.tasks.push_back({WorkloadKind::IsPrime, n});
+    }
     return spec;
 }
 
@@ -116,10 +118,16 @@ TEST(PythonFlavour, ASleepingThreadDoesNotHoldTheGil)
 
 TEST(CpuSampling, SamplesAgreeWithEachThreadsOwnClock)
 {
-    Engine engine;
+    // A fixed amount of work (the book's 9,999,999,999,999,917, 5e7 iterations)
+    // rather than a calibrated one: calibration on a loaded machine can make
+    // the run too short to sample.
+    Engine engine(Engine::Options{16'000'000, 20'000'000});
     QSignalSpy batches(&engine, &Engine::batchReady);
-    const RunResultPtr r = runToEnd(engine, cpuBound(Model::Threads, Flavour::Python, 4, 0.1));
+    RunSpec spec = cpuBound(Model::Threads, Flavour::Python, 0, 0);
+    spec.tasks.assign(3, TaskSpec{WorkloadKind::IsPrime, 9'999'999'999'999'917});
+    const RunResultPtr r = runToEnd(engine, spec);
     ASSERT_TRUE(r && r->succeeded());
+    ASSERT_GT(r->wallS(), 0.2) << "too short to sample";
     std::map<std::uint32_t, std::int64_t> lastSample;
     std::size_t samples = 0;
     std::size_t coreSamples = 0;
