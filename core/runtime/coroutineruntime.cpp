@@ -121,7 +121,9 @@ Task<void> coroutineWorker(LoopRun& lr, std::size_t lane, std::int64_t requested
 // spinner_async.py: draw a frame, await sleep(interval), until cancelled.
 Task<void> coroutineSpinner(LoopRun& lr, WorkerResult& result, EventWriter events)
 {
-    events.recordAt(result.startNs, EventKind::Spawn, 0);
+    // Stamped when it first runs (after its Starting and Ready), as a cost.
+    const std::int64_t firstRunNs = monotonicNs();
+    events.recordAt(firstRunNs, EventKind::Spawn, firstRunNs - result.startNs);
     for (std::int64_t frame = 0; !lr.workDone && !lr.run.cancelled(); ++frame) {
         events.record(EventKind::Frame, frame);
         co_await lr.loop.sleepFor(lr.run.spec().spinnerIntervalMs * 1'000'000);

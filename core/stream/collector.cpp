@@ -3,6 +3,7 @@
 #include "model/clock.h"
 #include "sampling/cpusampler.h"
 
+#include <algorithm>
 #include <chrono>
 
 namespace spindle {
@@ -84,6 +85,12 @@ std::size_t Collector::drainOnce()
     m_scratch.clear();
     for (const auto& ring : m_ringsSnapshot)
         ring->drainInto(m_scratch);
+    const auto impossible = std::remove_if(m_scratch.begin(), m_scratch.end(),
+                                           [](const Event& e) { return e.worker >= kMaxWorkerId; });
+    if (impossible != m_scratch.end()) {
+        m_rejected.fetch_add(static_cast<std::uint64_t>(m_scratch.end() - impossible), std::memory_order_relaxed);
+        m_scratch.erase(impossible, m_scratch.end());
+    }
     if (!m_scratch.empty()) {
         m_store->append(m_scratch);
         m_pending->events.insert(m_pending->events.end(), m_scratch.begin(), m_scratch.end());

@@ -47,6 +47,10 @@ public:
     std::uint64_t eventsCollected() const { return m_collected.load(std::memory_order_relaxed); }
     std::uint64_t batchesEmitted() const { return m_batches.load(std::memory_order_relaxed); }
     std::uint64_t eventsDropped() const;
+    // Events naming a worker id no run can have (a corrupt child's ring):
+    // dropped before they reach the store or the window.
+    std::uint64_t eventsRejected() const { return m_rejected.load(std::memory_order_relaxed); }
+    static constexpr std::uint32_t kMaxWorkerId = 1u << 18;
 
 private:
     void threadMain();
@@ -74,6 +78,7 @@ private:
 
     std::atomic<std::uint64_t> m_collected{0};
     std::atomic<std::uint64_t> m_batches{0};
+    std::atomic<std::uint64_t> m_rejected{0};
     std::thread m_thread;
 };
 

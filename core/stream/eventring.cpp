@@ -27,6 +27,7 @@ EventRing::EventRing(std::uint32_t capacity)
     m_layout->tail.store(0);
     m_layout->dropped.store(0);
     m_layout->corrupt.store(0);
+    m_capacity = capacity;
 }
 
 EventRing::EventRing(void* memory, std::size_t bytes, bool initialize)
@@ -50,6 +51,7 @@ EventRing::EventRing(void* memory, std::size_t bytes, bool initialize)
         return; // not a ring we made: refuse it rather than trust its sizes
     }
     m_layout = layout;
+    m_capacity = layout->capacity;
 }
 
 void EventRing::push(const Event& e, std::int64_t maxWaitNs)
@@ -71,7 +73,7 @@ std::size_t EventRing::drainInto(std::vector<Event>& out)
     RingLayout& l = *m_layout;
     const std::uint64_t t = l.tail.load(std::memory_order_relaxed);
     std::uint64_t h = l.head.load(std::memory_order_acquire);
-    if (h - t > l.capacity) {
+    if (h - t > m_capacity) {
         // A producer in another process wrote a head we cannot believe.
         l.corrupt.fetch_add(1, std::memory_order_relaxed);
         l.tail.store(h, std::memory_order_release);
@@ -80,7 +82,7 @@ std::size_t EventRing::drainInto(std::vector<Event>& out)
     const std::size_t n = static_cast<std::size_t>(h - t);
     const std::size_t start = out.size();
     out.resize(start + n);
-    const std::uint64_t mask = l.capacity - 1;
+    const std::uint64_t mask = m_capacity - 1;
     for (std::size_t i = 0; i < n; ++i)
         out[start + i] = l.entries[(t + i) & mask];
     l.tail.store(h, std::memory_order_release);

@@ -44,19 +44,19 @@ public:
 
     static std::size_t bytesFor(std::uint32_t capacity);
     bool valid() const { return m_layout != nullptr; }
-    std::uint32_t capacity() const { return m_layout->capacity; }
+    std::uint32_t capacity() const { return m_capacity; }
 
     // Producer side. Returns false (and counts a drop) when the ring is full.
     bool tryPush(const Event& e)
     {
         RingLayout& l = *m_layout;
         const std::uint64_t h = l.head.load(std::memory_order_relaxed);
-        if (h - l.cachedTail >= l.capacity) [[unlikely]] {
+        if (h - l.cachedTail >= m_capacity) [[unlikely]] {
             l.cachedTail = l.tail.load(std::memory_order_acquire);
-            if (h - l.cachedTail >= l.capacity)
+            if (h - l.cachedTail >= m_capacity)
                 return false;
         }
-        l.entries[h & (l.capacity - 1)] = e;
+        l.entries[h & (m_capacity - 1)] = e;
         l.head.store(h + 1, std::memory_order_release);
         return true;
     }
@@ -80,6 +80,9 @@ private:
     };
     std::unique_ptr<std::byte[], AlignedFree> m_owned;
     RingLayout* m_layout = nullptr;
+    // Checked once and kept here: the layout may live in memory another
+    // process can write, and a changed capacity must not move our reads.
+    std::uint32_t m_capacity = 0;
 };
 
 } // namespace spindle

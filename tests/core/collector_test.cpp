@@ -67,6 +67,26 @@ TEST(Collector, DeliversEveryEventOfEveryRingInPerWorkerOrder)
     }
 }
 
+TEST(Collector, EventsNamingAnImpossibleWorkerAreDroppedAndCounted)
+{
+    auto store = std::make_shared<EventStore>();
+    std::uint64_t delivered = 0;
+    Collector collector(1, store, [&](EventBatchPtr b) { delivered += b->events.size(); });
+    auto ring = std::make_shared<EventRing>(64);
+    collector.addRing(ring);
+    for (std::uint32_t worker : {0u, 0xffffffffu, 3u, Collector::kMaxWorkerId}) {
+        Event e;
+        e.worker = worker;
+        ring->push(e);
+    }
+    collector.start();
+    collector.stop();
+    EXPECT_EQ(collector.eventsRejected(), 2u);
+    EXPECT_EQ(delivered, 2u);
+    EXPECT_EQ(store->eventCount(), 2u);
+    EXPECT_TRUE(store->laneEvents(0xffffffffu).empty());
+}
+
 TEST(Collector, BatchesAreSpacedByTheBatchInterval)
 {
     auto store = std::make_shared<EventStore>();

@@ -99,6 +99,15 @@ TEST(EventRing, AViewOverForeignMemoryIsCheckedBeforeUse)
     EXPECT_EQ(reader.drainInto(out), 0u);
     EXPECT_EQ(reader.corrupt(), 1u);
 
+    // A producer that rewrites the capacity afterwards does not move our reads
+    // (ASan would see an out-of-bounds read here if it did).
+    layout->tail.store(layout->head.load());
+    layout->capacity = 1u << 30;
+    ASSERT_TRUE(EventRing(aligned, bytes, false).valid() == false);
+    EXPECT_EQ(reader.capacity(), 64u);
+    layout->head.store(layout->tail.load() + 64);
+    EXPECT_EQ(reader.drainInto(out), 64u);
+
     // Memory that is not a ring is refused.
     std::memset(aligned, 0xab, bytes);
     EXPECT_FALSE(EventRing(aligned, bytes, false).valid());
