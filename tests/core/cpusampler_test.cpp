@@ -206,11 +206,13 @@ TEST(CpuSampler, SpinningThreadMatchesGroundTruth)
     for (const Window& w : spun) {
         EXPECT_LE(w.cpuPct, 105.0);
         // A spinning thread is always runnable: what other load on the machine
-        // keeps it off a CPU must show up as run-queue delay instead.
+        // keeps it off a CPU must show up as run-queue delay instead - except
+        // time the hypervisor steals from the whole VM, which is neither (seen
+        // up to ~12 % here), hence 75 %. A unit or sign error is far off that.
         if (w.delayPct < 10.0) {
             EXPECT_GE(w.cpuPct, 80.0);
         } else {
-            EXPECT_GE(w.cpuPct + w.delayPct, 90.0)
+            EXPECT_GE(w.cpuPct + w.delayPct, 75.0)
                 << "cpu " << w.cpuPct << " %, delay " << w.delayPct << " %";
         }
     }
