@@ -1,10 +1,16 @@
 #include "mainwindow.h"
 
+#include "charts/cpuchart.h"
 #include "charts/timelinechart.h"
 #include "engine.h"
 #include "format.h"
 #include "freezewatchdog.h"
+#include "pages/comparepage.h"
+#include "pages/comparepanel.h"
+#include "pages/replaypage.h"
 #include "pages/runpage.h"
+#include "session/csvsummary.h"
+#include "sessionactions.h"
 
 #include <QAction>
 #include <QApplication>
@@ -20,6 +26,7 @@
 #include <QStatusBar>
 #include <QStyle>
 #include <QStyleFactory>
+#include <QTabWidget>
 #include <QToolBar>
 
 #include <chrono>
@@ -58,15 +65,44 @@ MainWindow::MainWindow(Engine* engine, QWidget* parent) : QMainWindow(parent), m
     setObjectName(QStringLiteral("SpindleMainWindow"));
 
     m_runPage = new RunPage(m_engine, this);
-    setCentralWidget(m_runPage);
+    m_comparePage = new ComparePage(this);
+    m_replayPage = new ReplayPage(this);
+    m_pages = new QTabWidget;
+    m_pages->setDocumentMode(true);
+    m_pages->addTab(m_runPage, tr("Run"));
+    m_pages->addTab(m_comparePage, tr("Compare"));
+    m_pages->addTab(m_replayPage, tr("Replay"));
+    m_pages->setTabToolTip(0, tr("Run a scenario under one or more models and watch it live (Ctrl+1)"));
+    m_pages->setTabToolTip(
+        1, tr("The same scenario under several models, fair or as a race, side by side (Ctrl+2)"));
+    m_pages->setTabToolTip(2, tr("Play back the runs of a session file (Ctrl+3)"));
+    setCentralWidget(m_pages);
+    m_sessions = new SessionActions(
+        this, [this] { return shownRuns(); }, [this] { return exportTargets(); });
+    connect(m_sessions, &SessionActions::sessionLoaded, this,
+        [this](const QList<RunResultPtr>& runs, const QString& path, const QStringList& problems) {
+            m_replayPage->setSession(runs, path, problems);
+            showPage(m_replayPage);
+        });
+    connect(m_sessions, &SessionActions::statusMessage, this,
+        [this](const QString& text) { statusBar()->showMessage(text, 10'000); });
     m_watchdog = new FreezeWatchdog(this);
     connect(m_watchdog, &FreezeWatchdog::freezeEnded, this, [this](qint64 ns) { reportFreeze(ns); });
 
     createActions();
     m_freezeLabel = new QLabel(tr("GUI thread: no freeze measured"));
     statusBar()->addPermanentWidget(m_freezeLabel);
+    // Direct connections: the writer is in place before the engine starts.
+    connect(m_runPage, &RunPage::runningChanged, this, [this](bool running) {
+        if (running)
+            recordRunsOnPage();
+    });
+    connect(m_comparePage, &ComparePage::runsStarting, this, &MainWindow::recordRunsOnPage);
     connect(m_runPage, &RunPage::runningChanged, this, &MainWindow::updateRunActions);
     connect(m_runPage, &RunPage::runnableChanged, this, &MainWindow::updateRunActions);
+    connect(m_comparePage, &ComparePage::runningChanged, this, &MainWindow::updateRunActions);
+    connect(m_comparePage, &ComparePage::runnableChanged, this, &MainWindow::updateRunActions);
+    connect(m_pages, &QTabWidget::currentChanged, this, &MainWindow::updateRunActions);
     restoreSettings();
     applyTheme();
     updateRunActions();
@@ -83,24 +119,35 @@ void MainWindow::createActions()
     QStyle* style = QApplication::style();
     m_run = new QAction(style->standardIcon(QStyle::SP_MediaPlay), tr("&Run"), this);
     m_run->setShortcuts({QKeySequence(Qt::Key_F5), QKeySequence(Qt::CTRL | Qt::Key_R)});
-    m_run->setToolTip(tr("Run the ticked models one after another (F5, Ctrl+R)"));
-    connect(m_run, &QAction::triggered, m_runPage, &RunPage::startRuns);
+    m_run->setToolTip(tr("Run the ticked models (F5, Ctrl+R)"));
+    connect(m_run, &QAction::triggered, this, &MainWindow::startOnPage);
 
     m_stop = new QAction(style->standardIcon(QStyle::SP_MediaStop), tr("&Stop"), this);
     m_stop->setShortcuts({QKeySequence(Qt::Key_Escape), QKeySequence(Qt::CTRL | Qt::Key_Period)});
     m_stop->setToolTip(tr("Stop the run and the ones queued after it (Esc, Ctrl+.)"));
-    connect(m_stop, &QAction::triggered, m_runPage, &RunPage::stopRuns);
+    connect(m_stop, &QAction::triggered, this, &MainWindow::stopOnPage);
 
-    TimelineChart* timeline = m_runPage->timeline();
+    // Zooming acts on the page on show; compare panels follow each other.
     m_zoomIn = new QAction(tr("Zoom &in"), this);
     m_zoomIn->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Plus), QKeySequence(Qt::CTRL | Qt::Key_Equal)});
-    connect(m_zoomIn, &QAction::triggered, timeline, &TimelineChart::zoomIn);
+    connect(m_zoomIn, &QAction::triggered, this, [this] {
+        if (TimelineChart* timeline = currentTimeline())
+            timeline->zoomIn();
+    });
     m_zoomOut = new QAction(tr("Zoom &out"), this);
     m_zoomOut->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Minus));
-    connect(m_zoomOut, &QAction::triggered, timeline, &TimelineChart::zoomOut);
+    connect(m_zoomOut, &QAction::triggered, this, [this] {
+        if (TimelineChart* timeline = currentTimeline())
+            timeline->zoomOut();
+    });
     m_zoomFit = new QAction(tr("&Fit"), this);
     m_zoomFit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
-    connect(m_zoomFit, &QAction::triggered, timeline, &TimelineChart::fitAll);
+    connect(m_zoomFit, &QAction::triggered, this, [this] {
+        if (currentPage() == m_comparePage)
+            m_comparePage->fitAll();
+        else if (TimelineChart* timeline = currentTimeline())
+            timeline->fitAll();
+    });
     for (QAction* a : {m_zoomIn, m_zoomOut, m_zoomFit})
         a->setToolTip(QStringLiteral("%1 (%2)").arg(
             a->text().remove(QLatin1Char('&')), a->shortcut().toString(QKeySequence::NativeText)));
@@ -146,7 +193,15 @@ void MainWindow::createActions()
     quit->setShortcut(QKeySequence::Quit);
     connect(quit, &QAction::triggered, this, &QWidget::close);
 
+    auto* replayShown = new QAction(tr("Re&play the runs of this page"), this);
+    replayShown->setToolTip(tr("Play the runs of the Run or Compare page back on the Replay page"));
+    connect(replayShown, &QAction::triggered, this, &MainWindow::replayShownRuns);
+
     QMenu* file = menuBar()->addMenu(tr("&File"));
+    m_sessions->addSessionEntries(file);
+    file->addAction(replayShown);
+    file->addSeparator();
+    m_sessions->addExportEntries(file);
     file->addAction(m_screenshot);
     file->addSeparator();
     file->addAction(quit);
@@ -159,6 +214,13 @@ void MainWindow::createActions()
     view->addAction(m_zoomIn);
     view->addAction(m_zoomOut);
     view->addAction(m_zoomFit);
+    view->addSeparator();
+    const QList<QWidget*> pages = {m_runPage, m_comparePage, m_replayPage};
+    for (int i = 0; i < pages.size(); ++i) {
+        QAction* show = view->addAction(tr("%1 page").arg(m_pages->tabText(i)));
+        show->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)));
+        connect(show, &QAction::triggered, this, [this, page = pages[i]] { showPage(page); });
+    }
     view->addSeparator();
     view->addAction(m_presentation);
     view->addAction(m_dark);
@@ -185,9 +247,99 @@ void MainWindow::createActions()
 
 void MainWindow::updateRunActions()
 {
-    const bool running = m_runPage->isRunning();
-    m_stop->setEnabled(running);
-    m_run->setEnabled(m_runPage->canRun());
+    if (currentPage() == m_comparePage) {
+        m_stop->setEnabled(m_comparePage->isRunning());
+        m_run->setEnabled(m_comparePage->canRun());
+    } else if (currentPage() == m_replayPage) {
+        m_stop->setEnabled(false);
+        m_run->setEnabled(false);
+    } else {
+        m_stop->setEnabled(m_runPage->isRunning());
+        m_run->setEnabled(m_runPage->canRun());
+    }
+}
+
+QWidget* MainWindow::currentPage() const
+{
+    return m_pages->currentWidget();
+}
+
+void MainWindow::showPage(QWidget* page)
+{
+    m_pages->setCurrentWidget(page);
+}
+
+void MainWindow::startOnPage()
+{
+    if (currentPage() == m_comparePage)
+        m_comparePage->start();
+    else if (currentPage() == m_runPage)
+        m_runPage->startRuns();
+}
+
+void MainWindow::stopOnPage()
+{
+    if (currentPage() == m_comparePage)
+        m_comparePage->stop();
+    else
+        m_runPage->stopRuns();
+}
+
+TimelineChart* MainWindow::currentTimeline() const
+{
+    if (currentPage() == m_comparePage)
+        return m_comparePage->panel(0);
+    if (currentPage() == m_replayPage)
+        return m_replayPage->timeline();
+    return m_runPage->timeline();
+}
+
+SessionActions::Shown MainWindow::shownRuns() const
+{
+    if (currentPage() == m_comparePage)
+        return {m_comparePage->results(), m_comparePage->scenarioId()};
+    if (currentPage() == m_replayPage)
+        return {m_replayPage->runs(), scenarioIdOf(m_replayPage->runs())};
+    return {m_runPage->results(), m_runPage->scenarioId()};
+}
+
+QList<SessionActions::Target> MainWindow::exportTargets()
+{
+    QList<SessionActions::Target> targets {{tr("The whole window"), this}};
+    for (QCustomPlot* plot : currentPage()->findChildren<QCustomPlot*>()) {
+        if (!plot->isVisible())
+            continue;
+        QString name = plot->accessibleName();
+        if (name.isEmpty())
+            name = qobject_cast<TimelineChart*>(plot) != nullptr ? tr("Timeline")
+                : qobject_cast<CpuChart*>(plot) != nullptr       ? tr("CPU usage")
+                                                                 : tr("Chart");
+        targets << SessionActions::Target {name, plot};
+    }
+    return targets;
+}
+
+void MainWindow::recordRunsOnPage()
+{
+    // Without an autosave (off, or its file cannot be made) the engines keep
+    // whatever writer they were given - a headless run's own --session file.
+    const auto writer = m_sessions->autosave();
+    if (!writer)
+        return;
+    m_engine->setSessionWriter(writer);
+    m_comparePage->setSessionWriter(writer);
+}
+
+void MainWindow::replayShownRuns()
+{
+    const QWidget* page = currentPage();
+    const QList<RunResultPtr> runs = page == m_comparePage ? m_comparePage->results() : m_runPage->results();
+    if (page == m_replayPage || runs.isEmpty()) {
+        statusBar()->showMessage(tr("No finished run on this page to replay"), 10'000);
+        return;
+    }
+    m_replayPage->setSession(runs, page == m_comparePage ? tr("this comparison") : tr("this window's runs"));
+    showPage(m_replayPage);
 }
 
 void MainWindow::blockUi(int ms)
@@ -204,6 +356,7 @@ void MainWindow::reportFreeze(std::int64_t freezeNs)
     m_freezeLabel->setText(text);
     statusBar()->showMessage(tr("%1 (measured by the watchdog thread)").arg(text), 10'000);
     m_runPage->showUiFreeze(freezeNs);
+    m_replayPage->showUiFreeze(freezeNs);
 }
 
 QString MainWindow::screenshotFolder() const
@@ -274,6 +427,8 @@ void MainWindow::applyTheme()
     QApplication::setFont(font);
     setFont(font);
     m_runPage->applyTheme(m_theme);
+    m_comparePage->applyTheme(m_theme);
+    m_replayPage->applyTheme(m_theme);
 }
 
 void MainWindow::restoreSettings()
@@ -290,6 +445,9 @@ void MainWindow::restoreSettings()
     const QString scenario = s.value(QStringLiteral("run/scenario")).toString();
     if (!scenario.isEmpty())
         m_runPage->selectScenario(scenario);
+    const QString compared = s.value(QStringLiteral("compare/scenario")).toString();
+    if (!compared.isEmpty())
+        m_comparePage->selectScenario(compared);
 }
 
 void MainWindow::saveSettings() const
@@ -302,12 +460,15 @@ void MainWindow::saveSettings() const
     }
     s.setValue(QStringLiteral("view/dark"), m_theme.dark);
     s.setValue(QStringLiteral("run/scenario"), m_runPage->scenarioId());
+    s.setValue(QStringLiteral("compare/scenario"), m_comparePage->scenarioId());
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
     saveSettings();
     m_runPage->stopRuns();
+    m_comparePage->stop();
+    m_replayPage->pause();
     QMainWindow::closeEvent(event);
 }
 

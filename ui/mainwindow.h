@@ -2,8 +2,10 @@
 // The thin shell of the window: title, icon, menus and toolbar with their
 // shortcuts, the theme and presentation mode, screenshots, the "block the UI
 // event loop" lesson with its watchdog, and what QSettings remembers. The
-// work itself happens in the page it shows (RunPage).
+// work itself happens in the pages it switches between (RunPage, ComparePage,
+// ReplayPage); sessions and exports are SessionActions'.
 
+#include "sessionactions.h"
 #include "theme.h"
 
 #include <QMainWindow>
@@ -11,12 +13,16 @@
 class QAction;
 class QDoubleSpinBox;
 class QLabel;
+class QTabWidget;
 
 namespace spindle {
 
+class ComparePage;
 class Engine;
 class FreezeWatchdog;
+class ReplayPage;
 class RunPage;
+class TimelineChart;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -26,7 +32,15 @@ public:
     ~MainWindow() override;
 
     RunPage* runPage() const { return m_runPage; }
+    ComparePage* comparePage() const { return m_comparePage; }
+    ReplayPage* replayPage() const { return m_replayPage; }
+    SessionActions* sessions() const { return m_sessions; }
     FreezeWatchdog* watchdog() const { return m_watchdog; }
+    // The page on show: its runs are what Save and the exports take.
+    QWidget* currentPage() const;
+    void showPage(QWidget* page);
+    // Sends the runs of the page on show to the replay page, without a file.
+    void replayShownRuns();
 
     // Really blocks the GUI thread for ms milliseconds: every widget freezes,
     // the GUI spinner stops, and the watchdog thread measures it.
@@ -60,9 +74,21 @@ private:
     void saveSettings() const;
     void reportFreeze(std::int64_t freezeNs);
     void updateRunActions();
+    void startOnPage();
+    void stopOnPage();
+    TimelineChart* currentTimeline() const;
+    void recordRunsOnPage();
+    // What Save and the exports take: the runs of the page on show.
+    SessionActions::Shown shownRuns() const;
+    // The window and every chart on the page on show, by name.
+    QList<SessionActions::Target> exportTargets();
 
     Engine* m_engine = nullptr;
+    QTabWidget* m_pages = nullptr;
     RunPage* m_runPage = nullptr;
+    ComparePage* m_comparePage = nullptr;
+    ReplayPage* m_replayPage = nullptr;
+    SessionActions* m_sessions = nullptr;
     FreezeWatchdog* m_watchdog = nullptr;
     Theme m_theme = Theme::make(false, false);
     QFont m_baseFont;

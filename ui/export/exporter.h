@@ -1,0 +1,32 @@
+#pragma once
+// Pictures for slides and books: the window or one chart as PNG, PDF or SVG
+// at a chosen size. A chart lays itself out again at that size and, in PDF
+// and SVG, stays vector; anything else (the window) is drawn as it stands,
+// scaled to fit the size and centred. PNG takes a scale (2× for a sharp
+// slide): the file then has size × scale pixels.
+
+#include <QSize>
+#include <QString>
+
+#include <optional>
+
+class QWidget;
+
+namespace spindle {
+
+class Exporter {
+public:
+    enum class Format { Png, Pdf, Svg };
+
+    // From the file's suffix (.png, .pdf, .svg; any case); nullopt otherwise.
+    static std::optional<Format> formatOf(const QString& path);
+    static QString suffix(Format format);
+    // Writes `widget` to path in the format its suffix names. False with a
+    // reason naming the path when the format is unknown or the file cannot be written.
+    static bool exportWidget(QWidget* widget, const QString& path, QSize size, double scale, QString* error);
+
+private:
+    static bool exportPlain(QWidget* widget, const QString& path, Format format, QSize size, double scale);
+};
+
+} // namespace spindle
