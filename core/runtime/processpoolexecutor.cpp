@@ -502,6 +502,10 @@ void ProcessPoolExecutor::onExited(ChildProcess& child)
     m_run.retireWorker(child.info().id);
     if (!child.reap())
         return; // a spurious wake-up: the pidfd will report again
+    // A child may see the cancel and leave before our SIGTERM reaches it: that
+    // is a stop too. (A segfault is still a crash: conclude() checks the signal.)
+    if (m_run.cancelled())
+        child.terminatedByUs = true;
     const std::int64_t now = monotonicNs();
     const EventWriter proxy = m_proxyRing ? EventWriter(m_proxyRing.get(), child.info().id) : EventWriter();
     const ChildProcess::Ending ending = child.conclude(proxy, now);
