@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <limits>
+#include <tuple>
+#include <utility>
 
 namespace spindle {
 
@@ -80,6 +82,7 @@ TimelineModel::Lane& TimelineModel::laneFor(std::uint32_t worker)
     // Events may arrive before the worker's side-table entry: a placeholder
     // lane keeps them and takes the name when the entry comes.
     Lane lane;
+    lane.overview = LaneOverview(overviewBudget());
     lane.info.id = worker;
     lane.info.name = QStringLiteral("worker %1").arg(worker);
     m_byWorker.emplace(worker, m_lanes.size());
@@ -181,6 +184,7 @@ void TimelineModel::setState(Lane& lane, std::int64_t t, WorkerState state)
         lane.segments.push_back(Segment {lane.openSinceNs, t, t - lane.openSinceNs, lane.openState, false});
         lane.openSinceNs = t;
         lane.openState = state;
+        updateOverview(lane);
         return;
     }
     // The open state lasted no time: drop it, and rejoin the segment before
@@ -207,6 +211,19 @@ void TimelineModel::coarsenSegments(Lane& lane) const
     for (std::size_t r = half; r < s.size(); ++r)
         s[w++] = s[r];
     s.resize(w);
+}
+
+std::size_t TimelineModel::overviewBudget() const
+{
+    return std::max<std::size_t>(64, m_budget.segmentsPerLane / 16);
+}
+
+void TimelineModel::updateOverview(Lane& lane)
+{
+    const auto& segs = lane.segments;
+    if (segs.size() < 2 || segs[segs.size() - 2].beginNs < lane.overview.foldedToNs())
+        return;
+    lane.overview.fold(segs[segs.size() - 2]);
 }
 
 void TimelineModel::addThreadSample(const ThreadCpuSample& s)
@@ -346,61 +363,61 @@ std::vector<TimelineItem> TimelineModel::segments(
     const Lane* l = laneAt(lane);
     if (l == nullptr || t1 <= t0)
         return out;
-    const std::int64_t px = std::max<std::int64_t>(1, pixelWidthNs);
-
-    // Runs of sub-pixel segments collect here until they cross the next pixel
-    // boundary of a grid fixed in absolute time, so panning does not reshuffle them.
-    bool pending = false;
-    std::int64_t pBegin = 0;
-    std::int64_t pEnd = 0;
-    std::int64_t pBoundary = 0;
-    int pCount = 0;
-    bool pMixed = false;
-    std::array<std::int64_t, kWorkerStateCount> cover {};
-    const auto flush = [&] {
-        if (!pending)
-            return;
-        int best = 0;
-        for (int s = 1; s < kWorkerStateCount; ++s) {
-            if (cover[static_cast<std::size_t>(s)] > cover[static_cast<std::size_t>(best)])
-                best = s;
-        }
-        out.push_back(TimelineItem {pBegin, pEnd, static_cast<WorkerState>(best), pMixed || pCount > 1});
-        pending = false;
+    SegmentRunMerger run(pixelWidthNs);
+    const auto sink = [&out](std::int64_t begin, std::int64_t end, bool mixed, const StateCover& cover) {
+        out.push_back(TimelineItem {begin, end, cover.dominant(), mixed});
     };
-    const auto add = [&](const Segment& s) {
-        if (s.endNs - s.beginNs >= px) {
-            flush();
-            out.push_back(TimelineItem {s.beginNs, s.endNs, s.state, s.mixed});
-            return;
-        }
-        if (!pending) {
-            pending = true;
-            pBegin = s.beginNs;
-            pBoundary = (floorDiv(s.beginNs, px) + 1) * px;
-            pCount = 0;
-            pMixed = false;
-            cover.fill(0);
-        }
-        pEnd = s.endNs;
-        cover[static_cast<std::size_t>(s.state)] += s.dominantNs;
-        ++pCount;
-        pMixed = pMixed || s.mixed;
-        if (pEnd >= pBoundary)
-            flush();
+    // The stored pieces overlapping [max(t0, from), t1).
+    const auto range = [t0, t1](const auto& v, std::int64_t from) {
+        const auto first = std::upper_bound(v.begin(), v.end(), std::max(t0, from),
+            [](std::int64_t t, const auto& s) { return t < s.endNs; });
+        const auto last = std::lower_bound(
+            first, v.end(), t1, [](const auto& s, std::int64_t t) { return s.beginNs < t; });
+        return std::pair {first, last};
     };
 
-    const auto& segs = l->segments;
-    auto it = std::upper_bound(
-        segs.begin(), segs.end(), t0, [](std::int64_t t, const Segment& s) { return t < s.endNs; });
-    for (; it != segs.end() && it->beginNs < t1; ++it)
-        add(*it);
+    // Zoomed out over many stored segments, the overview stands in for those
+    // it has folded in, so a frame reads a few thousand entries a lane, not
+    // every segment; the stored segments after it (and the open one) follow.
+    // With fewer than kOverviewDensity segments a pixel the segments
+    // themselves are cheap enough, and exact.
+    const LaneOverview& ov = l->overview;
+    auto [first, last] = range(l->segments, std::numeric_limits<std::int64_t>::min());
+    // Unsigned: t1 - t0 can exceed what an int64 holds.
+    const std::uint64_t span = static_cast<std::uint64_t>(t1) - static_cast<std::uint64_t>(t0);
+    const std::uint64_t pixels = span / static_cast<std::uint64_t>(run.px()) + 1;
+    const bool useOverview = run.px() >= ov.grainNs()
+        && static_cast<std::uint64_t>(last - first) > kOverviewDensity * pixels && !ov.entries().empty()
+        && ov.entries().back().endNs > t0;
+    std::int64_t from = std::numeric_limits<std::int64_t>::min();
+    auto oFirst = ov.entries().end();
+    auto oLast = ov.entries().end();
+    if (useOverview) {
+        std::tie(oFirst, oLast) = range(ov.entries(), from);
+        from = ov.entries().back().endNs;
+        std::tie(first, last) = range(l->segments, from);
+    }
+    const auto visible = static_cast<std::uint64_t>((oLast - oFirst) + (last - first)) + 1;
+    out.reserve(static_cast<std::size_t>(pixels >= visible ? visible : std::min(visible, 2 * pixels + 1)));
+
+    for (auto it = oFirst; it != oLast; ++it)
+        run.add(*it, sink);
+    if (useOverview && first != last && first->beginNs < from) {
+        // Coarsening may have merged a stored segment across the overview's end.
+        Segment clipped = *first;
+        clipped.beginNs = from;
+        clipped.dominantNs = std::min(clipped.dominantNs, clipped.endNs - from);
+        run.add(clipped, sink);
+        ++first;
+    }
+    for (auto it = first; it != last; ++it)
+        run.add(*it, sink);
     if (l->hasOpen) {
         const std::int64_t end = std::max(m_nowNs, l->openSinceNs);
         if (l->openSinceNs < t1 && end > t0 && end > l->openSinceNs)
-            add(Segment {l->openSinceNs, end, end - l->openSinceNs, l->openState, false});
+            run.add(Segment {l->openSinceNs, end, end - l->openSinceNs, l->openState, false}, sink);
     }
-    flush();
+    run.flush(sink);
     return out;
 }
 
@@ -427,6 +444,12 @@ std::size_t TimelineModel::storedSegments(int lane) const
 {
     const Lane* l = laneAt(lane);
     return l != nullptr ? l->segments.size() : 0;
+}
+
+std::size_t TimelineModel::storedOverview(int lane) const
+{
+    const Lane* l = laneAt(lane);
+    return l != nullptr ? l->overview.entries().size() : 0;
 }
 
 // ---------------------------------------------------------------- tasks

@@ -9,10 +9,18 @@
 // half coarsened (neighbours merged pairwise into "mixed" segments carrying
 // the dominant state); old task spans are thinned, old frame times dropped,
 // old CPU points merged pairwise. The recent past always keeps full detail.
+//
+// Each lane also keeps an overview: its segments merged into runs of about a
+// grain, the grain doubling to keep the overview within a sixteenth of the
+// segment budget. A zoomed-out query (pixels of a grain or more, over more
+// than a few stored segments a pixel) reads the overview, a few thousand
+// entries, instead of every stored segment, so such a frame costs the same
+// after ten minutes as after ten seconds.
 
 #include "model/event.h"
 #include "model/workerinfo.h"
 #include "session/cpuseries.h"
+#include "session/laneoverview.h"
 #include "session/runcpubins.h"
 #include "stream/eventbatch.h"
 #include "workloads/workloadkind.h"
@@ -60,7 +68,8 @@ struct TimelineMarker {
 class TimelineModel {
 public:
     // Documented bounds. With the defaults one lane holds at most about
-    // 64 Ki segments × 32 B = 2 MiB, 16 Ki tasks × 40 B = 640 KiB,
+    // 64 Ki segments × 32 B = 2 MiB (+ 4 Ki overview entries × 32 B = 128 KiB),
+    // 16 Ki tasks × 40 B = 640 KiB,
     // 8 Ki frames × 8 B = 64 KiB and 8 Ki CPU points × 32 B = 256 KiB, plus
     // one series per core; a coroutine lane of a few tasks costs a few hundred bytes.
     struct Budget {
@@ -115,11 +124,16 @@ public:
     // pixel; the open segment extends to nowNs(). Runs of segments shorter than
     // a pixel come back as one mixed item per pixel column, so there are at
     // most 2 items per pixel (2 × (t1 - t0) / pixelWidthNs + 2 in all).
+    // Segments of a pixel or longer come back whole. Zoomed out (see the top
+    // of this file) the runs come from the overview, which keeps the shares
+    // of each run's four main states: the dominant state of a pixel can then
+    // differ where states are near even or a run straddles a pixel boundary.
     std::vector<TimelineItem> segments(
         int lane, std::int64_t t0, std::int64_t t1, std::int64_t pixelWidthNs) const;
     // The stored segment at t (full detail unless coarsened), for tooltips.
     std::optional<TimelineItem> segmentAt(int lane, std::int64_t t) const;
     std::size_t storedSegments(int lane) const;
+    std::size_t storedOverview(int lane) const;
 
     // Task markers in [t0, t1], evenly thinned to at most maxMarkers.
     std::vector<TimelineMarker> markers(
@@ -157,13 +171,9 @@ public:
     std::size_t storedCpuPoints(int lane) const;
 
 private:
-    struct Segment {
-        std::int64_t beginNs;
-        std::int64_t endNs;
-        std::int64_t dominantNs; // time covered by `state` (all of it unless mixed)
-        WorkerState state;
-        bool mixed;
-    };
+    using Segment = LaneSegment;
+    // Stored segments a pixel above which a query reads the overview instead.
+    static constexpr std::uint64_t kOverviewDensity = 8;
     struct ThreadCpu {
         bool haveBase = false;
         std::int64_t baseNs = 0;
@@ -177,6 +187,7 @@ private:
         std::optional<std::int64_t> endNs;
         std::int64_t lastNs = 0;
         std::vector<Segment> segments; // closed, contiguous, in time order
+        LaneOverview overview;
         bool hasOpen = false;
         std::int64_t openSinceNs = 0;
         WorkerState openState = WorkerState::Idle;
@@ -195,6 +206,10 @@ private:
     void setState(Lane& lane, std::int64_t t, WorkerState state);
     void addThreadSample(const ThreadCpuSample& s);
     void coarsenSegments(Lane& lane) const;
+    // Folds the closed segments but the newest (which a zero-length state may
+    // still reopen) into the overview.
+    static void updateOverview(Lane& lane);
+    std::size_t overviewBudget() const;
     // Two neighbouring segments as one of half the detail, keeping the dominant state.
     static Segment merged(const Segment& a, const Segment& b);
     void relayout();
