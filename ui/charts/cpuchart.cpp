@@ -1,5 +1,7 @@
 #include "charts/cpuchart.h"
 
+#include "charts/vectorstate.h"
+
 #include <cmath>
 
 namespace spindle {
@@ -69,6 +71,9 @@ CpuChart::CpuChart(QWidget* parent) : QCustomPlot(parent)
     m_oneCoreLabel->position->setCoords(0.005, 100);
     m_oneCoreLabel->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
     m_oneCoreLabel->setText(tr("1 core = 100 %"));
+
+    // The backgrounds were fills; grids and graphs are arithmetic (vectorstate.h).
+    new VectorStateReset(this, QStringLiteral("grid"));
 
     m_runGraph = addGraph(wx, wy);
     m_runGraph->setName(tr("whole run"));

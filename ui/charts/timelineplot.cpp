@@ -1,6 +1,7 @@
 #include "charts/timelineplot.h"
 
 #include "charts/statepalette.h"
+#include "charts/vectorstate.h"
 
 #include <array>
 #include <cmath>
@@ -80,7 +81,10 @@ void TimelinePlot::draw(QCPPainter* painter)
         = std::min(model.laneCount() - 1, static_cast<int>(std::ceil(valueAxis->range().upper - 0.5)));
     const double laneHeight = std::abs(valueAxis->coordToPixel(1) - valueAxis->coordToPixel(0));
     const double bar = barHeight(laneHeight);
-    const auto x = [&](std::int64_t t) { return keyAxis->coordToPixel(toSeconds(t)); };
+    // The key axis is linear: one multiply per edge instead of an axis call.
+    const double x0 = keyAxis->coordToPixel(toSeconds(t0));
+    const double pxPerNs = (keyAxis->coordToPixel(toSeconds(t1)) - x0) / static_cast<double>(t1 - t0);
+    const auto x = [&](std::int64_t t) { return x0 + static_cast<double>(t - t0) * pxPerNs; };
 
     // Zebra stripes first: long rows stay readable across a wide window.
     painter->setAntialiasing(false);
@@ -93,18 +97,39 @@ void TimelinePlot::draw(QCPPainter* painter)
         }
     }
 
+    // The stripes were a fill (see vectorstate.h); what follows is arithmetic.
+    clearUpperVectorState();
+
     // One batch of rectangles per colour: a frame is a handful of drawRects calls.
-    std::array<QVector<QRectF>, kWorkerStateCount> rects;
+    // Whole pixels, because the raster engine fills integer rectangles directly
+    // but sends every QRectF through its path filler; and neighbours of one
+    // colour become one rectangle, since zoomed out most pixel columns of a
+    // lane repeat the one before.
+    std::array<QVector<QRect>, kWorkerStateCount> rects;
+    // Clamped before rounding: an item may start minutes left of a
+    // microsecond-wide view, far outside what an int holds in pixels.
+    const double clipLeft = area.left() - 1;
+    const double clipRight = area.right() + 2;
     for (int lane = firstLane; lane <= lastLane; ++lane) {
-        const double y = valueAxis->coordToPixel(lane) - bar / 2;
+        const int top = qRound(valueAxis->coordToPixel(lane) - bar / 2);
+        const int height = std::max(1, qRound(valueAxis->coordToPixel(lane) + bar / 2) - top);
+        QRect* previous = nullptr;
+        int previousState = -1;
         for (const TimelineItem& item : model.segments(lane, t0, t1, pixelNs)) {
             if (!StatePalette::isDrawn(item.state))
                 continue;
-            const double left = std::max<double>(area.left() - 1, x(item.beginNs));
-            const double right = std::min<double>(area.right() + 1, x(item.endNs));
-            rects[static_cast<std::size_t>(item.state)].append(
-                QRectF(left, y, std::max(1.0, right - left), bar));
             ++m_lastItems;
+            const int left = qRound(std::clamp(x(item.beginNs), clipLeft, clipRight));
+            const int right = std::max(left + 1, qRound(std::clamp(x(item.endNs), clipLeft, clipRight)));
+            const int state = static_cast<int>(item.state);
+            if (previous != nullptr && state == previousState && left <= previous->right() + 1) {
+                previous->setRight(std::max(previous->right(), right - 1));
+                continue;
+            }
+            auto& list = rects[static_cast<std::size_t>(state)];
+            list.append(QRect(left, top, right - left, height));
+            previous = &list.last();
+            previousState = state;
         }
     }
     for (int s = 0; s < kWorkerStateCount; ++s) {
@@ -131,25 +156,30 @@ void TimelinePlot::draw(QCPPainter* painter)
         painter->drawLines(ticks);
     }
 
-    // Task markers: ▼ where a task began, ▲ where it ended.
+    // Task markers: ▼ where a task began, ▲ where it ended. On screen they are
+    // stamped from two pre-drawn images: an antialiased outlined polygon costs
+    // the raster engine two path fills, and zoomed out there are thousands.
+    // Exports to PDF and SVG keep them as polygons.
+    clearUpperVectorState(); // after the bars' fills
     painter->setAntialiasing(true);
     const double m = std::clamp(bar * 0.22, 3.0, 7.0);
     const std::size_t maxMarkers = static_cast<std::size_t>(widthPx / 6);
+    const bool raster
+        = painter->paintEngine() != nullptr && painter->paintEngine()->type() == QPaintEngine::Raster;
+    const MarkerStamps* stamps = raster ? &markerStamps(m, painter->device()->devicePixelRatioF()) : nullptr;
     painter->setPen(QPen(m_theme.dark ? QColor(0x10, 0x10, 0x10) : QColor(0xff, 0xff, 0xff), 1));
     painter->setBrush(m_theme.dark ? QColor(0xf0, 0xf0, 0xf0) : QColor(0x20, 0x24, 0x28));
     for (int lane = firstLane; lane <= lastLane; ++lane) {
         const double y = valueAxis->coordToPixel(lane);
         for (const TimelineMarker& marker : model.markers(lane, t0, t1, maxMarkers)) {
-            const double mx = x(marker.tNs);
-            QPolygonF tri;
-            if (marker.begin) {
-                const double top = y - bar / 2;
-                tri << QPointF(mx - m, top - m) << QPointF(mx + m, top - m) << QPointF(mx, top + 1);
+            const QPointF anchor(x(marker.tNs), marker.begin ? y - bar / 2 : y + bar / 2);
+            if (stamps != nullptr) {
+                // On whole pixels: the raster engine blits those, and resamples the rest.
+                const QPointF& offset = marker.begin ? stamps->beginOffset : stamps->endOffset;
+                painter->drawPixmap((anchor - offset).toPoint(), marker.begin ? stamps->begin : stamps->end);
             } else {
-                const double bottom = y + bar / 2;
-                tri << QPointF(mx - m, bottom + m) << QPointF(mx + m, bottom + m) << QPointF(mx, bottom - 1);
+                painter->drawPolygon(markerShape(anchor, marker.begin, m));
             }
-            painter->drawPolygon(tri);
         }
     }
 
@@ -170,6 +200,61 @@ void TimelinePlot::draw(QCPPainter* painter)
         painter->setPen(QPen(m_theme.accent, 1.5, Qt::DashLine));
         painter->drawLine(QPointF(nx, area.top()), QPointF(nx, area.bottom()));
     }
+}
+
+QPolygonF TimelinePlot::markerShape(QPointF anchor, bool begin, double size)
+{
+    const double ax = anchor.x();
+    const double ay = anchor.y();
+    QPolygonF tri;
+    if (begin)
+        tri << QPointF(ax - size, ay - size) << QPointF(ax + size, ay - size) << QPointF(ax, ay + 1);
+    else
+        tri << QPointF(ax - size, ay + size) << QPointF(ax + size, ay + size) << QPointF(ax, ay - 1);
+    return tri;
+}
+
+const TimelinePlot::MarkerStamps& TimelinePlot::markerStamps(double size, double pixelRatio)
+{
+    if (m_stamps.size == size && m_stamps.pixelRatio == pixelRatio && m_stamps.dark == m_theme.dark)
+        return m_stamps;
+    m_stamps.size = size;
+    m_stamps.pixelRatio = pixelRatio;
+    m_stamps.dark = m_theme.dark;
+    // The triangles as they were drawn in place, around an anchor at the bar's
+    // edge, then cropped to their pixels: a stamp costs what it covers.
+    const double margin = std::ceil(size) + 2;
+    const QSize pixels(static_cast<int>(std::ceil((2 * margin + 1) * pixelRatio)),
+        static_cast<int>(std::ceil((margin + 4) * pixelRatio)));
+    const auto render = [&](bool begin, QPixmap* stamp, QPointF* offset) {
+        const QPointF anchor(margin, begin ? margin : 3);
+        QImage image(pixels, QImage::Format_ARGB32_Premultiplied);
+        image.setDevicePixelRatio(pixelRatio);
+        image.fill(Qt::transparent);
+        {
+            QPainter p(&image);
+            p.setRenderHint(QPainter::Antialiasing);
+            p.setPen(QPen(m_theme.dark ? QColor(0x10, 0x10, 0x10) : QColor(0xff, 0xff, 0xff), 1));
+            p.setBrush(m_theme.dark ? QColor(0xf0, 0xf0, 0xf0) : QColor(0x20, 0x24, 0x28));
+            p.drawPolygon(markerShape(anchor, begin, size));
+        }
+        QRect used;
+        for (int y = 0; y < image.height(); ++y) {
+            for (int x = 0; x < image.width(); ++x) {
+                if (qAlpha(image.pixel(x, y)) != 0)
+                    used |= QRect(x, y, 1, 1);
+            }
+        }
+        if (used.isEmpty())
+            used = QRect(0, 0, 1, 1);
+        QImage cropped = image.copy(used);
+        cropped.setDevicePixelRatio(pixelRatio);
+        *stamp = QPixmap::fromImage(cropped);
+        *offset = anchor - QPointF(used.topLeft()) / pixelRatio;
+    };
+    render(true, &m_stamps.begin, &m_stamps.beginOffset);
+    render(false, &m_stamps.end, &m_stamps.endOffset);
+    return m_stamps;
 }
 
 void TimelinePlot::drawLegendIcon(QCPPainter* painter, const QRectF& rect) const

@@ -42,9 +42,24 @@ protected:
     void drawLegendIcon(QCPPainter* painter, const QRectF& rect) const override;
 
 private:
+    // Pre-drawn task markers for one size, pixel ratio and theme.
+    struct MarkerStamps {
+        double size = -1;
+        double pixelRatio = -1;
+        bool dark = false;
+        QPixmap begin;
+        QPixmap end;
+        QPointF beginOffset; // the anchor's place inside each image
+        QPointF endOffset;
+    };
+    const MarkerStamps& markerStamps(double size, double pixelRatio);
+    // A task marker's triangle, its tip at anchor (the edge of the bar).
+    static QPolygonF markerShape(QPointF anchor, bool begin, double size);
+
     std::shared_ptr<const TimelineModel> m_model;
     Theme m_theme = Theme::make(false, false);
     std::size_t m_lastItems = 0;
+    MarkerStamps m_stamps;
 };
 
 } // namespace spindle
