@@ -1,0 +1,695 @@
+// The live views under load (issue 7, "Smooth under load"), on the offscreen platform:
+//  - replot time of the timeline (64 lanes, 1 M events) at 1280x800 while two
+//    busy threads at normal priority keep both cores saturated, at several
+//    zoom levels and while following now (goal: p99 <= 8 ms);
+//  - event-to-pixel latency through the real path, Engine -> collector batch
+//    -> queued signal -> RunPage ingest -> coalesced replot (goal: p99 <= 3
+//    frames at 60 Hz = 50 ms);
+//  - what the TimelineModel keeps after 1 M events and well past its segment
+//    budget, and the process RSS around it.
+// Zoom levels alternate within each round, load and no load alternate in
+// blocks, and a second "whole run" series against the first gives the noise
+// floor, because this machine is shared and noisy.
+
+#include "charts/cpuchart.h"
+#include "charts/timelinechart.h"
+#include "charts/timelineplot.h"
+#include "charts/vectorstate.h"
+#include "engine.h"
+#include "model/clock.h"
+#include "pages/runpage.h"
+#include "session/timelinemodel.h"
+#include "workloads/primecalibration.h"
+
+#include <QApplication>
+#include <QEventLoop>
+#include <QTimer>
+#include <QWindow>
+
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <string>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+using namespace spindle;
+
+namespace {
+
+constexpr int kLanes = 64;
+constexpr std::uint64_t kEvents = 1'000'000;
+constexpr int kWidth = 1280;
+constexpr int kHeight = 800;
+constexpr double kFrameMs = 1000.0 / 60.0;
+constexpr double kReplotGoalMs = 8.0;
+constexpr double kLatencyGoalMs = 3 * kFrameMs;
+
+double percentile(std::vector<double> v, double p)
+{
+    if (v.empty())
+        return 0.0;
+    std::sort(v.begin(), v.end());
+    const auto i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
+    return v[std::min(i, v.size() - 1)];
+}
+
+double rssMiB()
+{
+    std::ifstream statm("/proc/self/statm");
+    long pages = 0;
+    long resident = 0;
+    statm >> pages >> resident;
+    return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0);
+}
+
+// The closing table: every figure with its goal, filled in as the parts run.
+struct Row {
+    std::string figure;
+    std::string value;
+    std::string goal;
+    int pass = -1; // -1 = for information, no goal
+};
+std::vector<Row>& table()
+{
+    static std::vector<Row> rows;
+    return rows;
+}
+std::string fmt(const char* format, double a, double b = 0, double c = 0)
+{
+    char buf[160];
+    std::snprintf(buf, sizeof buf, format, a, b, c);
+    return buf;
+}
+
+// 16 ms of simulated time per batch, like the collector's, for `lanes`
+// workers that change state every 50-200 us, run tasks of 5-30 state changes
+// and are sampled for CPU at 20 Hz; the clock starts at 10 s.
+class Synth {
+public:
+    static constexpr std::int64_t kStartNs = 10'000'000'000;
+    static constexpr std::int64_t kBatchNs = 16'000'000;
+    static constexpr std::int64_t kSampleNs = 50'000'000;
+
+    Synth(int lanes, std::uint64_t seed) : m_rng(seed), m_lanes(static_cast<std::size_t>(lanes))
+    {
+        for (std::size_t i = 0; i < m_lanes.size(); ++i)
+            m_lanes[i].nextNs = kStartNs + gap();
+    }
+
+    std::int64_t nowNs() const { return m_batchEnd; }
+    std::uint64_t events() const { return m_events; }
+
+    EventBatchPtr next()
+    {
+        auto b = std::make_shared<EventBatch>();
+        b->runId = 1;
+        b->sequence = m_sequence++;
+        if (b->sequence == 0) {
+            for (std::size_t i = 0; i < m_lanes.size(); ++i) {
+                WorkerInfo w;
+                w.id = static_cast<std::uint32_t>(i);
+                w.name = QStringLiteral("thread %1").arg(i);
+                w.pid = 4242;
+                w.tid = static_cast<pid_t>(5000 + i);
+                b->newWorkers.push_back(w);
+            }
+        }
+        const std::int64_t end = m_batchEnd + kBatchNs;
+        b->events.reserve(static_cast<std::size_t>(m_lanes.size() * 180));
+        for (std::size_t i = 0; i < m_lanes.size(); ++i) {
+            LaneGen& l = m_lanes[i];
+            const auto worker = static_cast<std::uint32_t>(i);
+            while (l.nextNs < end) {
+                const std::int64_t t = l.nextNs;
+                if (l.state == WorkerState::Running)
+                    l.cpuNs += t - l.sinceNs;
+                if (--l.untilTask <= 0) {
+                    if (l.inTask)
+                        push(*b, Event {t, 7, worker, EventKind::TaskEnd, 0, 0});
+                    push(*b,
+                        Event {t, static_cast<std::int64_t>(m_events), worker, EventKind::TaskBegin, 0, 0});
+                    l.inTask = true;
+                    l.untilTask = 5 + static_cast<int>(m_rng() % 26);
+                }
+                l.state = pickState(l.state);
+                l.sinceNs = t;
+                push(*b, Event {t, 0, worker, EventKind::State, static_cast<std::uint8_t>(l.state), 0});
+                l.nextNs = t + gap();
+            }
+        }
+        for (; m_nextSampleNs <= end; m_nextSampleNs += kSampleNs) {
+            for (std::size_t i = 0; i < m_lanes.size(); ++i) {
+                b->threadCpu.push_back(ThreadCpuSample {
+                    m_nextSampleNs, static_cast<std::uint32_t>(i), m_lanes[i].cpuNs, m_lanes[i].cpuNs / 3});
+            }
+            for (std::int16_t core : {std::int16_t {0}, std::int16_t {1}})
+                b->coreCpu.push_back(CoreCpuSample {m_nextSampleNs, core, 100.0f});
+            b->coreCpu.push_back(CoreCpuSample {m_nextSampleNs, -1, 200.0f});
+        }
+        m_batchEnd = end;
+        b->tNs = end;
+        return b;
+    }
+
+private:
+    struct LaneGen {
+        std::int64_t nextNs = 0;
+        std::int64_t sinceNs = kStartNs;
+        std::int64_t cpuNs = 0;
+        WorkerState state = WorkerState::Starting;
+        int untilTask = 1;
+        bool inTask = false;
+    };
+
+    std::int64_t gap() { return 50'000 + static_cast<std::int64_t>(m_rng() % 150'001); }
+
+    WorkerState pickState(WorkerState current)
+    {
+        // About half the changes go back to running, as in a busy program.
+        static constexpr WorkerState kOthers[]
+            = {WorkerState::WaitingGil, WorkerState::WaitingCpu, WorkerState::Sleeping,
+                WorkerState::BlockedIo, WorkerState::WaitingLock, WorkerState::WaitingQueue};
+        if (current != WorkerState::Running)
+            return WorkerState::Running;
+        return kOthers[m_rng() % std::size(kOthers)];
+    }
+
+    void push(EventBatch& b, const Event& e)
+    {
+        b.events.push_back(e);
+        ++m_events;
+    }
+
+    std::mt19937_64 m_rng;
+    std::vector<LaneGen> m_lanes;
+    std::int64_t m_batchEnd = kStartNs;
+    std::int64_t m_nextSampleNs = kStartNs + kSampleNs;
+    std::uint64_t m_sequence = 0;
+    std::uint64_t m_events = 0;
+};
+
+std::shared_ptr<TimelineModel> modelWith(Synth& synth, std::uint64_t events)
+{
+    auto model = std::make_shared<TimelineModel>();
+    model->setOriginNs(Synth::kStartNs);
+    while (synth.events() < events)
+        model->ingest(*synth.next());
+    return model;
+}
+
+// Two threads at normal priority that spin while `busy` is set: the GUI
+// thread then competes for a core like it does beside a CPU-bound run.
+class Load {
+public:
+    Load()
+    {
+        for (int i = 0; i < 2; ++i) {
+            m_threads.emplace_back([this] {
+                volatile std::uint64_t sink = 0;
+                while (!m_stop.load(std::memory_order_relaxed)) {
+                    if (m_busy.load(std::memory_order_relaxed)) {
+                        for (int k = 0; k < 10'000; ++k)
+                            sink = sink + static_cast<std::uint64_t>(k);
+                    } else {
+                        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                    }
+                }
+            });
+        }
+    }
+    ~Load()
+    {
+        m_stop = true;
+        for (auto& t : m_threads)
+            t.join();
+    }
+    void setBusy(bool busy) { m_busy = busy; }
+
+private:
+    std::atomic<bool> m_busy {false};
+    std::atomic<bool> m_stop {false};
+    std::vector<std::thread> m_threads;
+};
+
+void waitExposed(QWidget& w)
+{
+    const std::int64_t until = monotonicNs() + 5'000'000'000;
+    while ((w.windowHandle() == nullptr || !w.windowHandle()->isExposed()) && monotonicNs() < until)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
+    QCoreApplication::processEvents();
+}
+
+// ---------------------------------------------------------------- memory
+
+void BM_TimelineMemory(benchmark::State& state)
+{
+    for (auto _ : state) {
+        const double rss0 = rssMiB();
+        Synth synth(kLanes, 7);
+        // CPU time, not wall time: the figure should not depend on who else runs.
+        const std::int64_t t0 = threadCpuNs();
+        auto model = modelWith(synth, kEvents);
+        const double ingestNsPerEvent
+            = static_cast<double>(threadCpuNs() - t0) / static_cast<double>(synth.events());
+        const double rss1 = rssMiB();
+        std::size_t segMin = SIZE_MAX;
+        std::size_t segMax = 0;
+        std::size_t segSum = 0;
+        std::size_t taskMax = 0;
+        for (int lane = 0; lane < model->laneCount(); ++lane) {
+            segMin = std::min(segMin, model->storedSegments(lane));
+            segMax = std::max(segMax, model->storedSegments(lane));
+            segSum += model->storedSegments(lane);
+            taskMax = std::max(taskMax, model->storedTasks(lane));
+        }
+        const double budget = static_cast<double>(model->budget().segmentsPerLane);
+        // timelinemodel.h's documented bound per lane: 2 MiB + 640 KiB + 64 KiB + 256 KiB.
+        const double boundMiB = kLanes * (2.0 + 0.625 + 0.0625 + 0.25);
+
+        // Far past the budget: detail must be coarsened, not accumulated.
+        model->clear();
+        model->setOriginNs(Synth::kStartNs);
+        Synth longSynth(kLanes, 11);
+        while (longSynth.events() < 10 * kEvents)
+            model->ingest(*longSynth.next());
+        std::size_t longMax = 0;
+        std::size_t overviewMax = 0;
+        for (int lane = 0; lane < model->laneCount(); ++lane) {
+            longMax = std::max(longMax, model->storedSegments(lane));
+            overviewMax = std::max(overviewMax, model->storedOverview(lane));
+        }
+        const double rss2 = rssMiB();
+        // A whole-run frame's queries for the 34 lanes that fit 800 px, with
+        // every lane at its budget: what "bounded by the budget" costs a frame.
+        std::vector<double> capMs;
+        const std::int64_t capT0 = model->originNs();
+        const std::int64_t capT1 = model->nowNs();
+        for (int rep = 0; rep < 20; ++rep) {
+            const std::int64_t q0 = threadCpuNs();
+            std::size_t n = 0;
+            for (int lane = 0; lane < 34; ++lane)
+                n += model->segments(lane, capT0, capT1, (capT1 - capT0) / 1200).size();
+            benchmark::DoNotOptimize(n);
+            capMs.push_back(static_cast<double>(threadCpuNs() - q0) / 1e6);
+        }
+
+        state.counters["segments_per_lane_mean"] = static_cast<double>(segSum) / kLanes;
+        state.counters["segments_per_lane_max"] = static_cast<double>(segMax);
+        state.counters["segments_per_lane_max_10M"] = static_cast<double>(longMax);
+        state.counters["rss_before_MiB"] = rss0;
+        state.counters["rss_after_1M_MiB"] = rss1;
+        state.counters["rss_after_10M_MiB"] = rss2;
+        state.counters["ingest_ns_per_event"] = ingestNsPerEvent;
+
+        auto& t = table();
+        t.push_back({"stored segments/lane after 1M (min/mean/max)",
+            fmt("%.0f / %.0f / %.0f", static_cast<double>(segMin), static_cast<double>(segSum) / kLanes,
+                static_cast<double>(segMax)),
+            fmt("<= %.0f (Budget)", budget), segMax <= model->budget().segmentsPerLane ? 1 : 0});
+        t.push_back({"stored tasks/lane after 1M (max)", fmt("%.0f", static_cast<double>(taskMax)),
+            fmt("<= %.0f (Budget)", static_cast<double>(model->budget().tasksPerLane)),
+            taskMax <= model->budget().tasksPerLane ? 1 : 0});
+        t.push_back({"stored segments/lane after 10M (max)", fmt("%.0f", static_cast<double>(longMax)),
+            fmt("<= %.0f (Budget)", budget), longMax <= model->budget().segmentsPerLane ? 1 : 0});
+        t.push_back({"overview entries/lane after 10M (max)", fmt("%.0f", static_cast<double>(overviewMax)),
+            fmt("<= %.0f (Budget / 16)", budget / 16),
+            overviewMax <= model->budget().segmentsPerLane / 16 ? 1 : 0});
+        t.push_back(
+            {"RSS before -> after 1M events (MiB)", fmt("%.1f -> %.1f (+%.1f)", rss0, rss1, rss1 - rss0),
+                fmt("+ <= %.0f (64 x lane bound)", boundMiB), rss1 - rss0 <= boundMiB ? 1 : 0});
+        t.push_back({"RSS after 10M events (MiB)", fmt("%.1f (+%.1f)", rss2, rss2 - rss0),
+            fmt("+ <= %.0f (64 x lane bound)", boundMiB), rss2 - rss0 <= boundMiB ? 1 : 0});
+        t.push_back({"synthesis + model ingest (CPU ns/event)", fmt("%.1f", ingestNsPerEvent), "", -1});
+        t.push_back({"whole-run segment queries, 34 lanes, after 10M (median CPU ms)",
+            fmt("%.2f", percentile(capMs, 0.5)), "", -1});
+    }
+}
+BENCHMARK(BM_TimelineMemory)->Iterations(1)->Unit(benchmark::kMillisecond);
+
+// ---------------------------------------------------------------- replot
+
+enum Mode { WholeRun, OneSecond, TenMs, Follow, WholeRunAgain, kModes };
+const char* const kModeNames[kModes]
+    = {"whole run", "1 s window", "10 ms window", "following now", "whole run (same vs same)"};
+
+void BM_ReplotUnderLoad(benchmark::State& state)
+{
+    for (auto _ : state) {
+        Synth synth(kLanes, 7);
+        const auto still = modelWith(synth, kEvents);
+        // The live one goes on from where the still one stopped, with the same generator.
+        const auto live = std::make_shared<TimelineModel>(*still);
+
+        TimelineChart stillChart;
+        stillChart.resize(kWidth, kHeight);
+        stillChart.show();
+        stillChart.setModel(still);
+        stillChart.setFollow(false);
+        TimelineChart liveChart;
+        liveChart.resize(kWidth, kHeight);
+        liveChart.show();
+        liveChart.setModel(live);
+        // The run page shows the CPU chart under the timeline, on the same range.
+        CpuChart cpu;
+        cpu.resize(kWidth, 300);
+        cpu.show();
+        cpu.setModel(live);
+        QObject::connect(&liveChart, &TimelineChart::timeRangeChanged, &cpu, &CpuChart::setTimeRange);
+        waitExposed(stillChart);
+        waitExposed(liveChart);
+        waitExposed(cpu);
+
+        const double runS = static_cast<double>(still->nowNs() - still->originNs()) / 1e9;
+        // The model's share of a whole-run frame: the queries alone, for the
+        // lanes that fit, before any load starts.
+        std::vector<double> queryMs;
+        {
+            const int lanes = static_cast<int>(std::lround(stillChart.yAxis->range().size()));
+            const std::int64_t t1 = still->nowNs() + (still->nowNs() - still->originNs()) / 50;
+            const std::int64_t px = (t1 - still->originNs()) / stillChart.axisRect()->width();
+            for (int rep = 0; rep < 50; ++rep) {
+                clearUpperVectorState(); // as the plot does before its queries
+                const std::int64_t q0 = threadCpuNs();
+                std::size_t n = 0;
+                for (int lane = 0; lane < lanes; ++lane) {
+                    n += still->segments(lane, still->originNs(), t1, px).size();
+                    n += still->markers(lane, still->originNs(), t1, kWidth / 6).size();
+                }
+                benchmark::DoNotOptimize(n);
+                queryMs.push_back(static_cast<double>(threadCpuNs() - q0) / 1e6);
+            }
+        }
+        std::mt19937_64 rng(3);
+        const auto uniform = [&](double lo, double hi) {
+            return lo + (hi - lo) * static_cast<double>(rng() % 1'000'000) / 1e6;
+        };
+        const auto timed = [](QCustomPlot& plot) {
+            const std::int64_t t0 = monotonicNs();
+            plot.replot(QCustomPlot::rpImmediateRefresh);
+            return static_cast<double>(monotonicNs() - t0) / 1e6;
+        };
+
+        std::vector<double> ms[2][kModes]; // [loaded][mode]
+        std::vector<double> cpuMs[2];
+        std::vector<double> frameMs[2]; // following: ingest + refresh + both replots
+        std::size_t items[kModes] = {};
+        Load load;
+        constexpr int kBlock = 10;
+        // Blocks loaded, loaded, unloaded: 200 loaded rounds. SPINDLE_UI_BENCH_ROUNDS
+        // shortens it for a profiler.
+        const int rounds = qEnvironmentVariableIsSet("SPINDLE_UI_BENCH_ROUNDS")
+            ? qEnvironmentVariableIntValue("SPINDLE_UI_BENCH_ROUNDS")
+            : 300;
+        for (int round = 0; round < rounds; ++round) {
+            const bool loaded = (round / kBlock) % 3 != 2;
+            if (round % kBlock == 0) {
+                load.setBusy(loaded);
+                std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            }
+            for (int k = 0; k < kModes; ++k) {
+                const Mode mode = static_cast<Mode>((k + round) % kModes);
+                double took = 0;
+                switch (mode) {
+                case WholeRun:
+                case WholeRunAgain:
+                    stillChart.xAxis->setRange(0, runS * 1.02);
+                    took = timed(stillChart);
+                    break;
+                case OneSecond: {
+                    const double lo = uniform(0, runS - 1.0);
+                    stillChart.xAxis->setRange(lo, lo + 1.0);
+                    took = timed(stillChart);
+                    break;
+                }
+                case TenMs: {
+                    const double lo = uniform(0, runS - 0.01);
+                    stillChart.xAxis->setRange(lo, lo + 0.01);
+                    took = timed(stillChart);
+                    break;
+                }
+                case Follow: {
+                    const std::int64_t f0 = monotonicNs();
+                    live->ingest(*synth.next());
+                    liveChart.refresh();
+                    took = timed(liveChart);
+                    const double c = timed(cpu);
+                    cpuMs[loaded].push_back(c);
+                    frameMs[loaded].push_back(static_cast<double>(monotonicNs() - f0) / 1e6);
+                    break;
+                }
+                case kModes:
+                    break;
+                }
+                ms[loaded][mode].push_back(took);
+                items[mode] = std::max(
+                    items[mode], (mode == Follow ? liveChart : stillChart).plot()->lastItemCount());
+                // The queued replots of refresh() and of range changes run here, untimed.
+                QCoreApplication::processEvents();
+            }
+        }
+        load.setBusy(false);
+
+        auto& t = table();
+        for (int m = 0; m < kModes; ++m) {
+            const double p50 = percentile(ms[1][m], 0.5);
+            const double p99 = percentile(ms[1][m], 0.99);
+            state.counters[std::string("p99_ms_") + std::to_string(m)] = p99;
+            state.counters[std::string("p50_ms_") + std::to_string(m)] = p50;
+            t.push_back({std::string("replot, loaded: ") + kModeNames[m] + " (p50 / p99 ms)",
+                fmt("%.2f / %.2f", p50, p99), fmt("p99 <= %.0f", kReplotGoalMs),
+                p99 <= kReplotGoalMs ? 1 : 0});
+        }
+        for (int m = 0; m < kModes; ++m) {
+            t.push_back({std::string("replot, no load: ") + kModeNames[m] + " (p50 / p99 ms)",
+                fmt("%.2f / %.2f", percentile(ms[0][m], 0.5), percentile(ms[0][m], 0.99)), "", -1});
+        }
+        t.push_back({"noise: whole run vs same, loaded (p50 ratio, p99 ratio)",
+            fmt("%.2f, %.2f", percentile(ms[1][WholeRunAgain], 0.5) / percentile(ms[1][WholeRun], 0.5),
+                percentile(ms[1][WholeRunAgain], 0.99) / percentile(ms[1][WholeRun], 0.99)),
+            "", -1});
+        t.push_back({"items drawn per replot (whole / 1 s / 10 ms / follow)",
+            fmt("%.0f / %.0f / %.0f", static_cast<double>(items[WholeRun]),
+                static_cast<double>(items[OneSecond]), static_cast<double>(items[TenMs]))
+                + fmt(" / %.0f", static_cast<double>(items[Follow])),
+            "", -1});
+        t.push_back({"model queries of a whole-run frame, no load (median CPU ms)",
+            fmt("%.2f", percentile(queryMs, 0.5)), "", -1});
+        t.push_back({"cpu chart replot, loaded, following (p50 / p99 ms)",
+            fmt("%.2f / %.2f", percentile(cpuMs[1], 0.5), percentile(cpuMs[1], 0.99)), "", -1});
+        t.push_back({"cpu chart replot, no load, following (p50 / p99 ms)",
+            fmt("%.2f / %.2f", percentile(cpuMs[0], 0.5), percentile(cpuMs[0], 0.99)), "", -1});
+        t.push_back({"live frame, loaded: ingest 16 ms + refresh + both replots (p50 / p99 ms)",
+            fmt("%.2f / %.2f", percentile(frameMs[1], 0.5), percentile(frameMs[1], 0.99)), "", -1});
+        t.push_back({"live model at the end (events, run s)",
+            fmt("%.0f events, %.1f s", static_cast<double>(live->eventCount()),
+                static_cast<double>(live->nowNs() - live->originNs()) / 1e9),
+            "", -1});
+    }
+}
+BENCHMARK(BM_ReplotUnderLoad)->Iterations(1)->Unit(benchmark::kMillisecond);
+
+// ---------------------------------------------------------------- latency
+
+// Follows every event from the worker's clock read to the end of the first
+// timeline replot that could include it. Connected after the page, so for
+// each batch the page has ingested it before this probe sees it.
+class LatencyProbe : public QObject {
+public:
+    // refreshOnArrival: what the latency would be if the page refreshed its
+    // views when a batch arrives instead of on its 33 ms coalescing timer.
+    LatencyProbe(Engine& engine, RunPage& page, bool refreshOnArrival = false) : m_page(page)
+    {
+        connect(&engine, &Engine::batchReady, this, [this, refreshOnArrival](const EventBatchPtr& batch) {
+            const std::int64_t arrived = monotonicNs();
+            if (!batch || !m_active)
+                return;
+            m_queueMs.push_back(static_cast<double>(arrived - batch->tNs) / 1e6);
+            for (const Event& e : batch->events)
+                m_pending.push_back(Pending {e.tNs, batch->tNs, arrived});
+            if (refreshOnArrival) {
+                m_page.timeline()->refresh();
+                m_page.cpuChart()->refresh();
+            }
+        });
+        connect(page.timeline(), &QCustomPlot::afterReplot, this, [this] { drawn(); });
+    }
+
+    // Only an active probe records (and refreshes): two can take turns on one page.
+    void setActive(bool active)
+    {
+        m_active = active;
+        m_pending.clear();
+    }
+
+    void report(const char* what, bool judged = true)
+    {
+        const double p50 = percentile(m_eventMs, 0.5);
+        const double p99 = percentile(m_eventMs, 0.99);
+        auto& t = table();
+        t.push_back({std::string("event-to-pixel, ") + what + " (p50 / p99 ms; frames)",
+            fmt("%.1f / %.1f ms; ", p50, p99) + fmt("%.1f / %.1f", p50 / kFrameMs, p99 / kFrameMs),
+            judged ? fmt("p99 <= %.0f ms (3 frames)", kLatencyGoalMs) : std::string(),
+            judged ? (p99 <= kLatencyGoalMs ? 1 : 0) : -1});
+        t.push_back({std::string("  newest event per replot, ") + what + " (p50 / p99 ms)",
+            fmt("%.1f / %.1f", percentile(m_newestMs, 0.5), percentile(m_newestMs, 0.99)), "", -1});
+        t.push_back({std::string("  stages: wait for batch / queue / ingest->drawn (p50; p99 ms)"),
+            fmt("%.1f / %.1f / ", percentile(m_batchMs, 0.5), percentile(m_queueMs, 0.5),
+                percentile(m_drawMs, 0.5))
+                + fmt("%.1f; %.1f / %.1f / ", percentile(m_drawMs, 0.5), percentile(m_batchMs, 0.99),
+                    percentile(m_queueMs, 0.99))
+                + fmt("%.1f", percentile(m_drawMs, 0.99)),
+            "", -1});
+        t.push_back({std::string("  events / replots with new events, ") + what,
+            fmt("%.0f / %.0f", static_cast<double>(m_eventMs.size()), static_cast<double>(m_newestMs.size())),
+            "", -1});
+        if (m_modelBehind)
+            t.push_back(
+                {"  WARNING: a replot ran before the model had ingested what the probe saw", "", "", 0});
+    }
+    std::vector<double> eventMs() const { return m_eventMs; }
+
+private:
+    struct Pending {
+        std::int64_t tNs;
+        std::int64_t batchNs;
+        std::int64_t arrivedNs;
+    };
+
+    void drawn()
+    {
+        const std::int64_t now = monotonicNs();
+        if (!m_active || m_pending.empty())
+            return;
+        const auto model = m_page.shownModel();
+        if (!model || model->eventCount() < m_pending.size())
+            m_modelBehind = true;
+        std::int64_t newest = 0;
+        for (const Pending& p : m_pending) {
+            m_eventMs.push_back(static_cast<double>(now - p.tNs) / 1e6);
+            m_batchMs.push_back(static_cast<double>(p.batchNs - p.tNs) / 1e6);
+            m_drawMs.push_back(static_cast<double>(now - p.arrivedNs) / 1e6);
+            newest = std::max(newest, p.tNs);
+        }
+        m_newestMs.push_back(static_cast<double>(now - newest) / 1e6);
+        m_pending.clear();
+    }
+
+    RunPage& m_page;
+    std::vector<Pending> m_pending;
+    std::vector<double> m_eventMs;
+    std::vector<double> m_newestMs;
+    std::vector<double> m_batchMs;
+    std::vector<double> m_queueMs;
+    std::vector<double> m_drawMs;
+    bool m_modelBehind = false;
+    bool m_active = true;
+};
+
+// Runs what the page is set up for and waits until every run is done.
+bool runPage(RunPage& page)
+{
+    QEventLoop loop;
+    QObject::connect(&page, &RunPage::allRunsFinished, &loop, &QEventLoop::quit);
+    QTimer::singleShot(120'000, &loop, &QEventLoop::quit);
+    page.startRuns();
+    if (!page.lastError().isEmpty()) {
+        std::fprintf(stderr, "run refused: %s\n", qPrintable(page.lastError()));
+        return false;
+    }
+    loop.exec();
+    return !page.isRunning();
+}
+
+void BM_EventToPixel(benchmark::State& state)
+{
+    for (auto _ : state) {
+        Engine engine;
+        RunPage page(&engine);
+        page.resize(kWidth, kHeight);
+        page.show();
+        waitExposed(page);
+
+        // Many short tasks: 4 native threads on ~2 ms primes keep both cores
+        // busy. As the page is, and with a refresh on each batch's arrival,
+        // alternated: A B A B.
+        QStringList numbers;
+        std::int64_t n = primeTakingSeconds(0.002);
+        while (numbers.size() < 2000) {
+            if (millerRabin(static_cast<std::uint64_t>(n)))
+                numbers << QString::number(n);
+            ++n;
+        }
+        {
+            LatencyProbe asIs(engine, page);
+            LatencyProbe onArrival(engine, page, true);
+            for (int round = 0; round < 4; ++round) {
+                LatencyProbe& probe = round % 2 == 0 ? asIs : onArrival;
+                probe.setActive(true);
+                page.selectScenario(QStringLiteral("primes"));
+                page.setParams({{QStringLiteral("numbers"), numbers.join(QLatin1Char(','))}});
+                page.setModels({Model::Threads});
+                page.setFlavour(Flavour::Native);
+                page.setWorkers(4);
+                if (!runPage(page))
+                    state.SkipWithError("the primes run did not finish");
+                probe.setActive(false);
+            }
+            asIs.report("primes, 4 threads");
+            onArrival.report("what if: refresh on arrival, primes", false);
+            state.counters["primes_p99_ms"] = percentile(asIs.eventMs(), 0.99);
+        }
+        {
+            // A spinner beside a CPU-bound slow(), with two busy threads on top.
+            LatencyProbe probe(engine, page);
+            Load load;
+            load.setBusy(true);
+            page.selectScenario(QStringLiteral("spinner"));
+            page.setParams({{QStringLiteral("slow"), QStringLiteral("cpu")},
+                {QStringLiteral("seconds"), QStringLiteral("4")}});
+            page.setModels({Model::Threads});
+            page.setFlavour(Flavour::Python);
+            if (!runPage(page))
+                state.SkipWithError("the spinner run did not finish");
+            load.setBusy(false);
+            probe.report("spinner + cpu slow(), 2 busy threads");
+            state.counters["spinner_p99_ms"] = percentile(probe.eventMs(), 0.99);
+        }
+    }
+}
+BENCHMARK(BM_EventToPixel)->Iterations(1)->Unit(benchmark::kMillisecond);
+
+void printTable()
+{
+    std::printf("\n%-78s %-34s %-28s %s\n", "figure", "measured", "goal", "");
+    for (const Row& r : table()) {
+        const char* verdict = r.pass < 0 ? "" : (r.pass != 0 ? "PASS" : "FAIL");
+        std::printf("%-78s %-34s %-28s %s\n", r.figure.c_str(), r.value.c_str(), r.goal.c_str(), verdict);
+    }
+    double load[3] = {};
+    if (getloadavg(load, 3) == 3)
+        std::printf("\nload average at the end: %.2f %.2f %.2f (%u cores)\n", load[0], load[1], load[2],
+            std::thread::hardware_concurrency());
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    // Offscreen unless told otherwise: the figures are the raster engine's, as on CI.
+    qputenv("QT_QPA_PLATFORM",
+        qgetenv("QT_QPA_PLATFORM").isEmpty() ? QByteArray("offscreen") : qgetenv("QT_QPA_PLATFORM"));
+    QApplication app(argc, argv);
+    registerEngineMetaTypes();
+    benchmark::Initialize(&argc, argv);
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    printTable();
+    return 0;
+}
