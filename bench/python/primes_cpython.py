@@ -4,21 +4,31 @@ sequential.py, threads.py, procs.py), to compare Spindle's python flavour with.
 
 Prints one JSON object: wall time and CPU % (100 = one core, from getrusage)
 for sequential, threads and processes with N workers, and the ratios.
-Usage: primes_cpython.py [--workers N] [--numbers n1,n2,...]
+Usage: primes_cpython.py [--workers N] [--numbers book|quick|n1,n2,...]
+The named lists are the presets of Spindle's own primes scenario
+(resources/scenarios/primes.json), so both sides check the same numbers.
 """
 import argparse
 import json
 import math
 import multiprocessing as mp
+import os
 import resource
 import sys
 import threading
 import time
 from queue import SimpleQueue
 
-QUICK = [2, 142702110479723, 299593572317531, 33333333333437, 33333333333331, 44444444444459,
-         44444444444443, 55555555555573, 55555555555551, 66666666666737, 66666666666672,
-         77777777777837, 77777777777776, 100000000000031, 99999999999992]
+PRESETS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "resources", "scenarios",
+                       "primes.json")
+
+
+def numbers_for(spec: str) -> list:
+    with open(PRESETS) as f:
+        presets = json.load(f)["params"][0]["presets"]
+    if spec in presets:
+        return presets[spec]
+    return [int(x) for x in spec.split(",")]
 
 
 def is_prime(n: int) -> bool:  # exactly the book's
@@ -109,7 +119,7 @@ def main():
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--numbers", default="quick")
     args = parser.parse_args()
-    numbers = QUICK if args.numbers == "quick" else [int(x) for x in args.numbers.split(",")]
+    numbers = numbers_for(args.numbers)
     seq = measure(sequential, numbers, 1)
     thr = measure(threads, numbers, args.workers)
     prc = measure(processes, numbers, args.workers)
