@@ -126,8 +126,14 @@ void EventLoop::runOnce()
             timeout.tv_nsec = static_cast<long>(waitNs % 1'000'000'000);
         }
     }
+    // A wait that can block is the loop idling, like asyncio's selector.
+    const bool blocking = timeoutPtr == nullptr || timeout.tv_sec > 0 || timeout.tv_nsec > 0;
+    if (blocking && m_observer)
+        m_observer->loopWaiting(true, monotonicNs());
     pollfd pfd {m_channel->fd(), POLLIN, 0};
     const int polled = ppoll(&pfd, 1, timeoutPtr, nullptr);
+    if (blocking && m_observer)
+        m_observer->loopWaiting(false, monotonicNs());
     if (polled < 0 && errno != EINTR)
         throw std::system_error(errno, std::generic_category(), "ppoll");
     if (polled > 0 && (pfd.revents & POLLIN))

@@ -36,6 +36,9 @@ public:
         virtual ~Observer() = default;
         virtual void taskStateChanged(std::uint32_t tag, WorkerState state, std::int64_t tNs) = 0;
         virtual void timerLag(std::uint32_t tag, std::int64_t lagNs, std::int64_t tNs) = 0;
+        // The loop thread itself: it blocks waiting for a timer or a wake-up
+        // (waiting = true) with nothing ready, and resumes (false).
+        virtual void loopWaiting(bool /*waiting*/, std::int64_t /*tNs*/) { }
     };
 
     struct LagStats {

@@ -30,6 +30,10 @@ public:
     {
         m_loopLane.recordAt(tNs, EventKind::LoopLag, lagNs);
     }
+    void loopWaiting(bool waiting, std::int64_t tNs) override
+    {
+        m_loopLane.stateAt(tNs, waiting ? WorkerState::Idle : WorkerState::Running);
+    }
 
 private:
     EventWriter m_loopLane;

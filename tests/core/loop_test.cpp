@@ -43,6 +43,8 @@ public:
     {
         lags.push_back({tag, lagNs});
     }
+    void loopWaiting(bool waiting, std::int64_t tNs) override { waits.push_back({waiting, tNs}); }
+    std::vector<std::pair<bool, std::int64_t>> waits;
 
     std::vector<WorkerState> statesOf(std::uint32_t tag) const
     {
@@ -552,4 +554,40 @@ TEST(EventLoopTest, IsLoopThreadOnlyOnRunningThread)
     std::thread([&] { fromOther = loop.isLoopThread(); }).join();
     EXPECT_FALSE(fromOther);
     EXPECT_TRUE(loop.isLoopThread());
+}
+
+namespace {
+Task<void> sleepMs(EventLoop& loop, std::int64_t ms)
+{
+    co_await loop.sleepFor(ms * 1'000'000);
+}
+Task<void> spinWithYields(EventLoop& loop, int rounds)
+{
+    for (int i = 0; i < rounds; ++i)
+        co_await loop.yieldNow();
+}
+} // namespace
+
+TEST(EventLoopTest, ObserverSeesTheLoopIdleWhileItWaitsForATimer)
+{
+    EventLoop loop;
+    Recorder recorder;
+    loop.setObserver(&recorder);
+    loop.spawn(sleepMs(loop, 100), 1);
+    loop.run();
+    // Waiting and resuming alternate, and the waits add up to nearly the sleep.
+    ASSERT_GE(recorder.waits.size(), 2u);
+    std::int64_t idleNs = 0;
+    for (std::size_t i = 0; i + 1 < recorder.waits.size(); i += 2) {
+        ASSERT_TRUE(recorder.waits[i].first);
+        ASSERT_FALSE(recorder.waits[i + 1].first);
+        idleNs += recorder.waits[i + 1].second - recorder.waits[i].second;
+    }
+    EXPECT_GE(idleNs, 90'000'000);
+
+    // A task that only yields never leaves the loop idle.
+    recorder.waits.clear();
+    loop.spawn(spinWithYields(loop, 1000), 2);
+    loop.run();
+    EXPECT_TRUE(recorder.waits.empty());
 }
