@@ -221,6 +221,12 @@ QWidget* RunPage::buildViews()
     tableColumn->addWidget(heading(tr("Runs on this page (click one to show it again)")));
     m_summary = new SummaryTable;
     tableColumn->addWidget(m_summary, 1);
+    // The scenario's own figures (memory per unit, the best worker count, ...).
+    m_analysis = new QLabel;
+    m_analysis->setWordWrap(true);
+    m_analysis->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_analysis->setVisible(false);
+    tableColumn->addWidget(m_analysis);
     bl->addLayout(tableColumn, 1);
     connect(m_summary, &SummaryTable::runSelected, this, &RunPage::showRecord);
 
@@ -383,6 +389,7 @@ void RunPage::startRuns()
     }
     m_queue = std::move(specs);
     m_runsInBatch = static_cast<int>(m_queue.size());
+    m_analysis->setVisible(false);
     m_runIndex = 0;
     m_stopRequested = false;
     setRunning(true);
@@ -406,6 +413,7 @@ void RunPage::startNext()
         m_live.reset();
         setRunning(false);
         m_status->setText(m_stopRequested ? tr("Stopped.") : tr("Done: %n run(s).", nullptr, m_runsInBatch));
+        showAnalysis();
         refreshViews();
         emit allRunsFinished();
         return;
@@ -550,6 +558,22 @@ void RunPage::applyTheme(const Theme& theme)
 void RunPage::showUiFreeze(std::int64_t freezeNs)
 {
     m_spinners->showUiFreeze(freezeNs);
+}
+
+void RunPage::showAnalysis()
+{
+    // Once per batch of runs, over their results (workers and tasks, not events).
+    const Scenario* scenario = ScenarioCatalogue::builtin().find(scenarioId());
+    QList<RunResultPtr> batch;
+    const std::size_t inBatch = static_cast<std::size_t>(std::max(0, m_runsInBatch));
+    const std::size_t first = m_records.size() - std::min(m_records.size(), inBatch);
+    for (std::size_t i = first; i < m_records.size(); ++i)
+        batch.append(m_records[i].result);
+    const QString headline = scenario != nullptr && !batch.isEmpty()
+        ? scenario->analyse(batch).value(QLatin1String("headline")).toString()
+        : QString();
+    m_analysis->setText(headline);
+    m_analysis->setVisible(!headline.isEmpty());
 }
 
 } // namespace spindle

@@ -68,6 +68,8 @@ public:
     SpinnerStrip* spinners() const { return m_spinners; }
     ParamEditor* paramEditor() const { return m_params; }
     SummaryTable* summaryTable() const { return m_summary; }
+    // The scenario's analysis of the latest runs in one line (hidden when it has none).
+    QLabel* analysisLabel() const { return m_analysis; }
     QPushButton* runButton() const { return m_runButton; }
     QPushButton* stopButton() const { return m_stopButton; }
     // The model of the run on show (live or selected from the summary).
@@ -97,6 +99,8 @@ private:
     void refreshViews();
     void display(const std::shared_ptr<TimelineModel>& model, const QString& label, int intervalMs);
     void showRecord(int index);
+    // The scenario's analysis of the runs just finished, as one line.
+    void showAnalysis();
     void updateButtons();
     void setError(const QString& message);
     void setRunning(bool running);
@@ -118,6 +122,7 @@ private:
     QPushButton* m_stopButton = nullptr;
     QProgressBar* m_progress = nullptr;
     QLabel* m_status = nullptr;
+    QLabel* m_analysis = nullptr;
     QLabel* m_error = nullptr;
 
     QLabel* m_timelineTitle = nullptr;

@@ -33,6 +33,7 @@ public:
     QJsonObject analyse(const QList<RunResultPtr>& runs) const override
     {
         QJsonArray models;
+        QStringList headline;
         double threadKib = 0;
         double coroutineKib = 0;
         for (const RunResultPtr& r : runs) {
@@ -89,14 +90,27 @@ public:
                     coroutineKib = rssKib;
             }
             models.append(m);
+            QString line = QStringLiteral("%1: %2 µs to start")
+                               .arg(qstr(toString(r->spec.model)))
+                               .arg(m[QLatin1String("start_us_per_unit")].toDouble(), 0, 'f', 1);
+            if (m.contains(QLatin1String("memory_kib_per_unit")))
+                line += QStringLiteral(", %1 KiB")
+                            .arg(m[QLatin1String("memory_kib_per_unit")].toDouble(), 0, 'f', 1);
+            headline << line;
         }
         if (models.isEmpty())
             return {};
         QJsonObject analysis;
         analysis[QLatin1String("kind")] = QStringLiteral("many-tasks");
         analysis[QLatin1String("models")] = models;
-        if (threadKib > 0 && coroutineKib > 0)
+        QString text = QStringLiteral("Per unit — ") + headline.join(QStringLiteral(" · "));
+        if (threadKib > 0 && coroutineKib > 0) {
             analysis[QLatin1String("thread_to_coroutine_memory")] = rounded(threadKib / coroutineKib, 1);
+            text += QStringLiteral(" · a thread costs %1× the memory of a coroutine")
+                        .arg(threadKib / coroutineKib, 0, 'f', 1);
+        }
+        // One line for the window: the lesson at a glance.
+        analysis[QLatin1String("headline")] = text;
         return analysis;
     }
 

@@ -57,6 +57,7 @@ public:
         }
         const int machineCores = cores();
         QJsonArray out;
+        QStringList headline;
         for (const auto& [key, byWorkers] : series) {
             std::map<int, double> medians;
             for (const auto& [k, walls] : byWorkers)
@@ -93,6 +94,13 @@ public:
             s[QLatin1String("best_median_wall_s")] = rounded(best->second, 4);
             s[QLatin1String("points")] = points;
             out.append(s);
+            QString line = QStringLiteral("%1 (%2): fastest with %3 worker(s), %4 s")
+                               .arg(qstr(toString(key.first)), qstr(toString(key.second)))
+                               .arg(best->first)
+                               .arg(best->second, 0, 'f', 2);
+            if (one != medians.end() && best->second > 0)
+                line += QStringLiteral(", %1× one worker").arg(one->second / best->second, 0, 'f', 2);
+            headline << line;
         }
         if (out.isEmpty())
             return {};
@@ -100,6 +108,9 @@ public:
         analysis[QLatin1String("kind")] = QStringLiteral("scaling");
         analysis[QLatin1String("cores")] = machineCores;
         analysis[QLatin1String("series")] = out;
+        // One line for the window: the lesson at a glance.
+        analysis[QLatin1String("headline")]
+            = headline.join(QStringLiteral(" · ")) + QStringLiteral(" (%1 cores)").arg(machineCores);
         return analysis;
     }
 
