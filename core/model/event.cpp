@@ -37,6 +37,7 @@ const char* toString(WorkerState state)
     case WorkerState::Idle: return "idle";
     case WorkerState::Exited: return "exited";
     case WorkerState::Crashed: return "crashed";
+    case WorkerState::Stopped: return "stopped";
     }
     return "unknown";
 }

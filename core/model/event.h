@@ -33,8 +33,12 @@ enum class WorkerState : std::uint8_t {
     Idle,
     Exited,
     Crashed,
+    // Stopped by a signal (SIGSTOP, SIGTSTP, a debugger) as the OS reports it;
+    // a process's supervisor records it. Last, so that session files written
+    // before it existed keep their numbers.
+    Stopped,
 };
-constexpr int kWorkerStateCount = static_cast<int>(WorkerState::Crashed) + 1;
+constexpr int kWorkerStateCount = static_cast<int>(WorkerState::Stopped) + 1;
 
 struct Event {
     std::int64_t tNs = 0; // CLOCK_MONOTONIC nanoseconds

@@ -121,6 +121,41 @@ bool ChildProcess::reap()
     return true;
 }
 
+bool ChildProcess::watchStop(const EventWriter& proxy)
+{
+    if (m_pid <= 0 || m_reaped || !m_ring)
+        return false;
+    siginfo_t info {};
+    // Without WEXITED an exit is left for reap(); each call takes one report.
+    if (::waitid(P_PID, static_cast<id_t>(m_pid), &info, WSTOPPED | WCONTINUED | WNOHANG) != 0
+        || info.si_pid != m_pid)
+        return false;
+    if (info.si_code == CLD_STOPPED && !m_stopped) {
+        // A stopped child writes nothing: once its ring is drained, Stopped
+        // lands after everything it recorded.
+        waitUntilDrained();
+        const SharedRing::Tail tail = m_ring->inspectTail();
+        // Before its first event it has no lane yet; after its last, none any more.
+        if (!tail.wroteAny || tail.lastState == WorkerState::Exited || tail.lastState == WorkerState::Crashed)
+            return false;
+        m_stopped = true;
+        m_tailAtStop = tail;
+        proxy.recordAt(
+            monotonicNs(), EventKind::State, info.si_status, static_cast<std::uint8_t>(WorkerState::Stopped));
+        return true;
+    }
+    if (info.si_code == CLD_CONTINUED && m_stopped) {
+        m_stopped = false;
+        const SharedRing::Tail tail = m_ring->inspectTail();
+        const bool ownStateSince = tail.lastState && tail.lastStateIndex != m_tailAtStop.lastStateIndex;
+        if (ownStateSince || !m_tailAtStop.lastState)
+            return false;
+        proxy.stateAt(monotonicNs(), *m_tailAtStop.lastState);
+        return true;
+    }
+    return false;
+}
+
 ChildProcess::Ending ChildProcess::conclude(const EventWriter& proxy, std::int64_t nowNs)
 {
     WorkerResult& result = m_result;
@@ -153,9 +188,7 @@ void ChildProcess::closeLane(
 {
     if (!m_ring)
         return;
-    const std::int64_t deadline = monotonicNs() + kDrainWaitNs;
-    while (!m_ring->ring().empty() && monotonicNs() < deadline)
-        std::this_thread::sleep_for(std::chrono::microseconds(500));
+    waitUntilDrained();
     const SharedRing::Tail tail = m_ring->inspectTail();
     if (tail.lastState == WorkerState::Exited || tail.lastState == WorkerState::Crashed)
         return;
@@ -171,6 +204,13 @@ void ChildProcess::closeLane(
         proxy.stateAt(tNs, WorkerState::Exited);
         proxy.recordAt(tNs, EventKind::Exit, arg, 0, aux);
     }
+}
+
+void ChildProcess::waitUntilDrained() const
+{
+    const std::int64_t deadline = monotonicNs() + kDrainWaitNs;
+    while (!m_ring->ring().empty() && monotonicNs() < deadline)
+        std::this_thread::sleep_for(std::chrono::microseconds(500));
 }
 
 } // namespace spindle

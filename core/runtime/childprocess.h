@@ -62,6 +62,15 @@ public:
     int waitStatus() const { return m_waitStatus; }
     std::int64_t cpuNs() const { return m_cpuNs; }
 
+    // Stops and continues as the OS reports them (SIGSTOP, SIGTSTP, SIGCONT:
+    // waitid with WSTOPPED | WCONTINUED, which a pidfd does not signal, so
+    // the supervisor calls this on a timer). A stop is recorded on the lane
+    // through `proxy` as Stopped (arg = the signal); a continue gives the lane
+    // back the state it had, unless the child has recorded one of its own
+    // since. True when it recorded something.
+    bool watchStop(const EventWriter& proxy);
+    bool isStopped() const { return m_stopped; }
+
     enum class Ending {
         Clean, // said Bye and exited 0: it closed its own lane
         Stopped, // ended by the engine's SIGTERM / SIGKILL (cancel, timeout, shutdown)
@@ -92,6 +101,8 @@ private:
     // time order. Nothing is written if the child closed its lane itself.
     void closeLane(
         const EventWriter& proxy, bool crashed, std::int64_t arg, bool argIsSignal, std::int64_t tNs);
+    // Waits, briefly, until the collector has taken everything from the ring.
+    void waitUntilDrained() const;
 
     WorkerResult m_result;
     wire::ChildRole m_role;
@@ -104,6 +115,8 @@ private:
     bool m_reaped = false;
     int m_waitStatus = 0;
     std::int64_t m_cpuNs = 0;
+    bool m_stopped = false;
+    SharedRing::Tail m_tailAtStop;
 };
 
 } // namespace spindle

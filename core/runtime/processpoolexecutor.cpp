@@ -26,6 +26,9 @@ constexpr int kMessagesPerRound = 64;
 // A child that has not said Ready by then is stuck (a loaded machine under a
 // sanitizer starts one in well under a second).
 constexpr std::int64_t kReadyTimeoutNs = 30'000'000'000;
+// How often live children are asked whether they were stopped or continued
+// (a pidfd only reports exits): the lane shows a SIGSTOP this late at most.
+constexpr std::int64_t kStopCheckNs = 100'000'000;
 
 } // namespace
 
@@ -145,6 +148,7 @@ void ProcessPoolExecutor::startChildren()
         return;
     }
     m_proxyRing = m_run.newRing(1024);
+    m_nextStopCheckNs = monotonicNs() + kStopCheckNs;
     for (std::size_t w = 0; w < m_workerIds.size(); ++w) {
         if (m_wake->cancelled
             || !startChild(m_workerIds[w], QStringLiteral("%1 %2").arg(m_options.namePrefix).arg(w), false))
@@ -297,6 +301,8 @@ std::int64_t ProcessPoolExecutor::nextDeadline() const
 {
     std::int64_t deadline = m_killAtNs > 0 ? m_killAtNs : INT64_MAX;
     for (const auto& child : m_children) {
+        if (child->phase != ChildProcess::Phase::Ended)
+            deadline = std::min(deadline, m_nextStopCheckNs);
         if (child->phase != ChildProcess::Phase::Ended && child->closedAtNs > 0)
             deadline = std::min(deadline, child->closedAtNs + kLingerNs);
         if (child->phase == ChildProcess::Phase::Starting)
@@ -360,6 +366,13 @@ void ProcessPoolExecutor::waitAndHandle()
     }
 
     const std::int64_t now = monotonicNs();
+    if (now >= m_nextStopCheckNs) {
+        m_nextStopCheckNs = now + kStopCheckNs;
+        for (auto& child : m_children) {
+            if (child->phase != ChildProcess::Phase::Ended)
+                child->watchStop(EventWriter(m_proxyRing.get(), child->info().id));
+        }
+    }
     if (m_killAtNs > 0 && now >= m_killAtNs) {
         m_killAtNs = 0;
         for (auto& child : m_children) {

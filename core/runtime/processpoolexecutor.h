@@ -9,7 +9,9 @@
 //    and its task lost; the rest carry on (unlike CPython, whose pool then
 //    breaks as a whole) until no worker is left;
 //  - cancel and the end of the run stop every child (SIGTERM, SIGKILL after a
-//    grace period), and shutdown() returns only when each one is reaped.
+//    grace period), and shutdown() returns only when each one is reaped;
+//  - a child stopped by a signal (SIGSTOP) shows Stopped on its lane until
+//    it is continued; it does not hold up a cancel.
 // Submissions name a task of the run's spec: work crosses the process
 // boundary as data, as pickled calls do in Python.
 
@@ -130,6 +132,7 @@ private:
     bool m_broken = false;
     bool m_spinnerStopped = false;
     std::int64_t m_killAtNs = 0;
+    std::int64_t m_nextStopCheckNs = 0;
 
     std::thread m_thread;
 };

@@ -105,8 +105,10 @@ SharedRing::Tail SharedRing::inspectTail() const
     bool taskSeen = false;
     for (std::uint64_t k = 1; k <= depth && (!taskSeen || !tail.lastState); ++k) {
         const Event& e = layout->entries[(head - k) & mask];
-        if (!tail.lastState && e.kind == EventKind::State && e.state < kWorkerStateCount)
+        if (!tail.lastState && e.kind == EventKind::State && e.state < kWorkerStateCount) {
             tail.lastState = e.workerState();
+            tail.lastStateIndex = head - k;
+        }
         if (!taskSeen && (e.kind == EventKind::TaskBegin || e.kind == EventKind::TaskEnd)) {
             taskSeen = true;
             tail.taskOpen = e.kind == EventKind::TaskBegin;

@@ -41,13 +41,15 @@ public:
     // The ring as the collector wants it, sharing ownership of the mapping.
     static std::shared_ptr<EventRing> share(const std::shared_ptr<SharedRing>& self);
 
-    // Parent side, after the child is gone, to close its lane consistently:
-    // whether the child ever wrote, the last state it recorded, and whether
-    // its last task event was a TaskBegin (a task left open).
+    // Parent side, after the child is gone (or while it is stopped), to close
+    // or mark its lane consistently: whether the child ever wrote, the last
+    // state it recorded, and whether its last task event was a TaskBegin (a
+    // task left open).
     struct Tail {
         bool wroteAny = false;
         std::optional<WorkerState> lastState;
         bool taskOpen = false;
+        std::uint64_t lastStateIndex = 0; // lastState's position among all events written
     };
     Tail inspectTail() const;
 

@@ -26,6 +26,8 @@ QColor StatePalette::colour(WorkerState state)
         return QColor(0xe3, 0xe5, 0xe8);
     case WorkerState::Crashed:
         return QColor(0x10, 0x10, 0x10);
+    case WorkerState::Stopped:
+        return QColor(0x8c, 0x56, 0x4b);
     }
     return Qt::magenta;
 }
@@ -45,6 +47,7 @@ QList<StatePalette::Entry> StatePalette::legend()
         {QStringLiteral("blocked I/O"), colour(WorkerState::BlockedIo)},
         {QStringLiteral("waiting queue"), colour(WorkerState::WaitingQueue)},
         {QStringLiteral("idle / starting"), colour(WorkerState::Idle)},
+        {QStringLiteral("stopped (SIGSTOP)"), colour(WorkerState::Stopped)},
         {QStringLiteral("crashed"), colour(WorkerState::Crashed)},
     };
 }
