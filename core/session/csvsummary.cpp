@@ -2,8 +2,8 @@
 
 #include "model/comparison.h"
 #include "scenarios/scenariocatalogue.h"
+#include "session/atomicfile.h"
 
-#include <QSaveFile>
 #include <QStringList>
 
 namespace spindle {
@@ -93,17 +93,7 @@ QByteArray makeCsvSummary(const QList<RunResultPtr>& runs)
 
 bool writeCsvSummary(const QString& path, const QList<RunResultPtr>& runs, QString* error)
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) {
-        *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-        return false;
-    }
-    file.write(makeCsvSummary(runs));
-    if (!file.commit()) {
-        *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-        return false;
-    }
-    return true;
+    return AtomicFile::writeWhole(path, makeCsvSummary(runs), error);
 }
 
 QString scenarioIdOf(const RunResult& run)

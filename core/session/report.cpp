@@ -2,10 +2,10 @@
 
 #include "model/runsummary.h"
 #include "scenarios/scenariocatalogue.h"
+#include "session/atomicfile.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QSaveFile>
 
 #include <cmath>
 #include <thread>
@@ -172,17 +172,7 @@ QJsonObject makeReport(const QString& scenarioId, const QList<RunResultPtr>& run
 
 bool writeJsonFile(const QString& path, const QJsonObject& json, QString* error)
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) {
-        *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-        return false;
-    }
-    file.write(QJsonDocument(json).toJson(QJsonDocument::Indented));
-    if (!file.commit()) {
-        *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-        return false;
-    }
-    return true;
+    return AtomicFile::writeWhole(path, QJsonDocument(json).toJson(QJsonDocument::Indented), error);
 }
 
 } // namespace spindle

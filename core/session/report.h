@@ -13,7 +13,7 @@ namespace spindle {
 // With a scenario of the built-in catalogue, its own figures over the runs
 // (Scenario::analyse) come under "analysis".
 QJsonObject makeReport(const QString& scenarioId, const QList<RunResultPtr>& runs);
-// Writes the report atomically (temporary file + rename); false with a reason.
+// Writes the report atomically (AtomicFile); false with a reason naming the path.
 bool writeJsonFile(const QString& path, const QJsonObject& json, QString* error);
 
 } // namespace spindle

@@ -1,8 +1,10 @@
 #include "session/sessionwriter.h"
 
+#include "session/atomicfile.h"
 #include "session/resultjson.h"
 #include "session/sessionformat.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -86,18 +88,30 @@ bool SessionWriter::open(const QString& path, QString* error)
         ::close(m_fd);
     m_path = path;
     m_error.clear();
-    m_fd = ::open(path.toLocal8Bit().constData(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    m_ownsFd = true;
+    m_fd = ::open(QFile::encodeName(path).constData(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (m_fd < 0) {
         *error = QStringLiteral("cannot write session %1: %2").arg(path, QString::fromLocal8Bit(std::strerror(errno)));
         return false;
     }
+    if (!writeHeader(error)) {
+        ::close(m_fd);
+        m_fd = -1;
+        return false;
+    }
+    return true;
+}
+
+bool SessionWriter::writeHeader(QString* error)
+{
     QByteArray header(fmt::kMagic, sizeof fmt::kMagic);
     put(header, fmt::kVersion);
     put(header, std::uint32_t{0});
-    if (::write(m_fd, header.constData(), static_cast<std::size_t>(header.size())) != header.size()) {
-        *error = QStringLiteral("cannot write session %1: %2").arg(path, QString::fromLocal8Bit(std::strerror(errno)));
-        ::close(m_fd);
-        m_fd = -1;
+    const ssize_t n = ::write(m_fd, header.constData(), static_cast<std::size_t>(header.size()));
+    if (n != header.size()) {
+        // A short write of a dozen bytes means the disk is full.
+        *error = QStringLiteral("cannot write session %1: %2")
+                     .arg(m_path, QString::fromLocal8Bit(std::strerror(n < 0 ? errno : ENOSPC)));
         return false;
     }
     return true;
@@ -106,10 +120,13 @@ bool SessionWriter::open(const QString& path, QString* error)
 void SessionWriter::close()
 {
     std::lock_guard lock(m_mutex);
-    if (m_fd >= 0) {
-        ::close(m_fd);
-        m_fd = -1;
-    }
+    if (m_fd < 0)
+        return;
+    // A network file system may report a full disk only here.
+    if (m_ownsFd && ::close(m_fd) != 0 && errno != EINTR && m_error.isEmpty())
+        m_error = QStringLiteral("writing session %1 failed: %2")
+                      .arg(m_path, QString::fromLocal8Bit(std::strerror(errno)));
+    m_fd = -1;
 }
 
 bool SessionWriter::isOpen() const
@@ -195,8 +212,16 @@ void SessionWriter::endRun(const RunResult& result)
 
 bool SessionWriter::save(const QString& path, const QList<RunResultPtr>& runs, QString* error)
 {
+    // Written beside the target and renamed over it: a failed save leaves an
+    // older session at that path as it was.
+    AtomicFile file(path);
+    if (!file.open(error))
+        return false;
     SessionWriter writer;
-    if (!writer.open(path, error))
+    writer.m_fd = file.fd();
+    writer.m_ownsFd = false;
+    writer.m_path = path;
+    if (!writer.writeHeader(error))
         return false;
     for (const RunResultPtr& r : runs) {
         writer.beginRun(r->runId, r->spec, r->startNs);
@@ -219,7 +244,7 @@ bool SessionWriter::save(const QString& path, const QList<RunResultPtr>& runs, Q
         *error = writer.error();
         return false;
     }
-    return true;
+    return file.commit(error);
 }
 
 } // namespace spindle

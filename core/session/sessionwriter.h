@@ -25,6 +25,7 @@ public:
 
     // Creates (or replaces) the file and writes its header.
     bool open(const QString& path, QString* error);
+    // Closes the file; a failure to close is kept in error().
     void close();
     bool isOpen() const;
 
@@ -35,14 +36,17 @@ public:
     // The first write error, if any (writing stops there; the session stays in memory).
     QString error() const;
 
-    // A finished session in one go: every run with its recording.
+    // A finished session in one go, every run with its recording, written
+    // atomically (AtomicFile): a failure leaves what was at `path` as it was.
     static bool save(const QString& path, const QList<RunResultPtr>& runs, QString* error);
 
 private:
+    bool writeHeader(QString* error);
     void writeChunk(std::uint32_t type, std::uint64_t runId, const QByteArray& payload);
 
     mutable std::mutex m_mutex;
     int m_fd = -1;
+    bool m_ownsFd = true; // save() writes into an AtomicFile's descriptor
     QString m_path;
     QString m_error;
 };

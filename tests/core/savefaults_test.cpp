@@ -1,0 +1,278 @@
+// Saving and exporting when the file system says no: a path under a regular
+// file (ENOTDIR; chmod would not stop root), a full device (/dev/full gives
+// ENOSPC on write), and a write that fails half-way through the file (a
+// lowered RLIMIT_FSIZE with SIGXFSZ ignored makes the kernel refuse the write
+// with EFBIG, as a disk filling up mid-file would). Every writer must say so
+// naming the path and the OS's reason, leave an older file at the path as it
+// was and no temporary file behind, and keep the runs in memory so that the
+// next save, somewhere else, succeeds and reads back the same.
+
+#include "engine.h"
+#include "session/atomicfile.h"
+#include "session/csvsummary.h"
+#include "session/report.h"
+#include "session/sessionreader.h"
+#include "session/sessionwriter.h"
+#include "session/traceexport.h"
+#include "testsupport.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QTemporaryDir>
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <functional>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+using namespace spindle;
+
+namespace {
+
+struct Writer {
+    const char* name;
+    const char* suffix;
+    std::function<bool(const QString&, const QList<RunResultPtr>&, QString*)> write;
+};
+
+const std::vector<Writer>& writers()
+{
+    static const std::vector<Writer> all = {
+        {"session", "spindle",
+            [](const QString& path, const QList<RunResultPtr>& runs, QString* error) {
+                return SessionWriter::save(path, runs, error);
+            }},
+        {"report", "json",
+            [](const QString& path, const QList<RunResultPtr>& runs, QString* error) {
+                return writeJsonFile(path, makeReport(QStringLiteral("primes"), runs), error);
+            }},
+        {"trace", "json", &writeChromeTrace},
+        {"csv", "csv", &writeCsvSummary},
+    };
+    return all;
+}
+
+// A real recording: a small threads run.
+QList<RunResultPtr> recordedRuns()
+{
+    RunSpec spec;
+    spec.model = Model::Threads;
+    spec.workers = 2;
+    spec.spinner = true;
+    for (std::int64_t n : {7LL, 1'000'000'007LL, 1'000'000'000'039LL})
+        spec.tasks.push_back({WorkloadKind::IsPrime, n});
+    Engine engine;
+    const RunResultPtr result = test::runToEnd(engine, spec);
+    EXPECT_TRUE(result && result->succeeded());
+    return result ? QList<RunResultPtr> {result} : QList<RunResultPtr> {};
+}
+
+QByteArray contents(const QString& path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+QByteArray hashOf(const QString& path)
+{
+    return QCryptographicHash::hash(contents(path), QCryptographicHash::Sha256);
+}
+
+bool isCharDevice(const char* path)
+{
+    struct stat st { };
+    return ::stat(path, &st) == 0 && S_ISCHR(st.st_mode);
+}
+
+// Files may grow to `bytes` in this process until destroyed; going past that
+// fails the write with EFBIG instead of killing the process.
+class FileSizeLimit {
+public:
+    explicit FileSizeLimit(rlim_t bytes)
+    {
+        ::getrlimit(RLIMIT_FSIZE, &m_saved);
+        m_oldHandler = std::signal(SIGXFSZ, SIG_IGN);
+        rlimit lowered = m_saved;
+        lowered.rlim_cur = bytes;
+        m_ok = ::setrlimit(RLIMIT_FSIZE, &lowered) == 0;
+    }
+    ~FileSizeLimit()
+    {
+        ::setrlimit(RLIMIT_FSIZE, &m_saved);
+        std::signal(SIGXFSZ, m_oldHandler);
+    }
+    bool ok() const { return m_ok; }
+
+private:
+    rlimit m_saved {};
+    void (*m_oldHandler)(int) = nullptr;
+    bool m_ok = false;
+};
+
+// Every lane of every run, as written and as read back, must be the same.
+void expectSameRecording(const QList<RunResultPtr>& written, const QString& path)
+{
+    SessionReadReport report;
+    QString error;
+    const auto session = readSession(path, &report, &error);
+    ASSERT_TRUE(session) << error.toStdString();
+    EXPECT_TRUE(report.problems.isEmpty()) << report.problems.join(QLatin1String("; ")).toStdString();
+    ASSERT_EQ(session->runs.size(), written.size());
+    for (qsizetype r = 0; r < written.size(); ++r) {
+        const auto& a = *written[r];
+        const auto& b = *session->runs[r];
+        EXPECT_EQ(a.tasks, b.tasks);
+        ASSERT_TRUE(a.recording && b.recording);
+        EXPECT_EQ(a.recording->eventCount(), b.recording->eventCount());
+        for (const WorkerInfo& w : a.recording->workers())
+            EXPECT_EQ(a.recording->laneEvents(w.id), b.recording->laneEvents(w.id)) << w.name.toStdString();
+    }
+}
+
+} // namespace
+
+TEST(SaveFaults, APathUnderARegularFileIsRefusedNamingItAndTheReason)
+{
+    QTemporaryDir dir;
+    ASSERT_TRUE(dir.isValid());
+    const QList<RunResultPtr> runs = recordedRuns();
+    ASSERT_FALSE(runs.isEmpty());
+    const QString regular = dir.filePath(QStringLiteral("regular"));
+    {
+        QFile file(regular);
+        ASSERT_TRUE(file.open(QIODevice::WriteOnly));
+        file.write("not a folder\n");
+    }
+    for (const Writer& w : writers()) {
+        SCOPED_TRACE(w.name);
+        const QString path = regular + QStringLiteral("/sub.") + QLatin1String(w.suffix);
+        QString error;
+        EXPECT_FALSE(w.write(path, runs, &error));
+        EXPECT_TRUE(error.contains(path)) << error.toStdString();
+        EXPECT_TRUE(error.contains(QLatin1String("Not a directory"))) << error.toStdString();
+        EXPECT_EQ(contents(regular), QByteArray("not a folder\n"));
+        // The same runs, saved to a good place, read back the same.
+        const QString good = dir.filePath(QStringLiteral("good.") + QLatin1String(w.suffix));
+        EXPECT_TRUE(w.write(good, runs, &error)) << error.toStdString();
+    }
+    expectSameRecording(runs, dir.filePath(QStringLiteral("good.spindle")));
+    SessionWriter recorder;
+    QString error;
+    EXPECT_FALSE(recorder.open(regular + QStringLiteral("/auto.spindle"), &error));
+    EXPECT_TRUE(error.contains(QLatin1String("Not a directory"))) << error.toStdString();
+}
+
+TEST(SaveFaults, AFullDeviceIsReportedAndStaysADevice)
+{
+    if (!isCharDevice("/dev/full"))
+        GTEST_SKIP() << "no /dev/full here";
+    const QList<RunResultPtr> runs = recordedRuns();
+    ASSERT_FALSE(runs.isEmpty());
+    for (const Writer& w : writers()) {
+        SCOPED_TRACE(w.name);
+        QString error;
+        EXPECT_FALSE(w.write(QStringLiteral("/dev/full"), runs, &error));
+        EXPECT_TRUE(error.contains(QLatin1String("/dev/full"))) << error.toStdString();
+        EXPECT_TRUE(error.contains(QLatin1String("No space left on device"))) << error.toStdString();
+        // Written in place, never renamed over: as root that would replace the device node.
+        EXPECT_TRUE(isCharDevice("/dev/full"));
+        // A device that takes everything is a valid target (--report /dev/null).
+        EXPECT_TRUE(w.write(QStringLiteral("/dev/null"), runs, &error)) << error.toStdString();
+        EXPECT_TRUE(isCharDevice("/dev/null"));
+    }
+    SessionWriter recorder;
+    QString error;
+    EXPECT_FALSE(recorder.open(QStringLiteral("/dev/full"), &error));
+    EXPECT_TRUE(error.contains(QLatin1String("No space left on device"))) << error.toStdString();
+    EXPECT_TRUE(isCharDevice("/dev/full"));
+}
+
+TEST(SaveFaults, AWriteRefusedHalfWayKeepsTheOldFileAndLeavesNoTemporary)
+{
+    QTemporaryDir dir;
+    ASSERT_TRUE(dir.isValid());
+    const QList<RunResultPtr> runs = recordedRuns();
+    ASSERT_FALSE(runs.isEmpty());
+    for (const Writer& w : writers()) {
+        SCOPED_TRACE(w.name);
+        const QString path
+            = dir.filePath(QStringLiteral("%1.%2").arg(QLatin1String(w.name), QLatin1String(w.suffix)));
+        QString error;
+        ASSERT_TRUE(w.write(path, runs, &error)) << error.toStdString();
+        const QByteArray before = hashOf(path);
+        const qint64 size = QFile(path).size();
+        ASSERT_GT(size, 200) << "too small a file to fail half-way";
+        {
+            FileSizeLimit limit(static_cast<rlim_t>(size / 2));
+            ASSERT_TRUE(limit.ok());
+            EXPECT_FALSE(w.write(path, runs, &error));
+        }
+        EXPECT_TRUE(error.contains(path)) << error.toStdString();
+        EXPECT_TRUE(error.contains(QLatin1String("File too large"))) << error.toStdString();
+        EXPECT_EQ(hashOf(path), before) << "the old file was touched";
+        EXPECT_EQ(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).size(),
+            QDir(dir.path()).entryList(QDir::Files).size())
+            << "a temporary file was left: "
+            << QDir(dir.path()).entryList(QDir::Hidden).join(' ').toStdString();
+        // The runs are untouched in memory: saving them again works.
+        ASSERT_TRUE(w.write(path, runs, &error)) << error.toStdString();
+    }
+    expectSameRecording(runs, dir.filePath(QStringLiteral("session.spindle")));
+}
+
+TEST(SaveFaults, TheRecordingStopsAtAFullDiskAndTheRunsCanBeSavedElsewhere)
+{
+    QTemporaryDir dir;
+    ASSERT_TRUE(dir.isValid());
+    const QString recording = dir.filePath(QStringLiteral("auto.spindle"));
+    auto writer = std::make_shared<SessionWriter>();
+    QString error;
+    ASSERT_TRUE(writer->open(recording, &error)) << error.toStdString();
+    RunSpec spec;
+    spec.model = Model::Threads;
+    spec.workers = 2;
+    spec.spinner = true;
+    spec.tasks = {{WorkloadKind::IsPrime, 1'000'000'000'039}, {WorkloadKind::Sleep, 300}};
+    Engine engine;
+    engine.setSessionWriter(writer);
+    RunResultPtr result;
+    {
+        // Room for the header and a little more: the recording fails part-way through the run.
+        FileSizeLimit limit(static_cast<rlim_t>(QFile(recording).size() + 100));
+        ASSERT_TRUE(limit.ok());
+        result = test::runToEnd(engine, spec);
+        writer->close();
+    }
+    ASSERT_TRUE(result);
+    EXPECT_TRUE(result->succeeded()) << "a failing recording does not fail the run";
+    EXPECT_TRUE(writer->error().contains(recording)) << writer->error().toStdString();
+    EXPECT_TRUE(writer->error().contains(QLatin1String("File too large"))) << writer->error().toStdString();
+    EXPECT_EQ(result->recording->eventCount(), result->eventsRecorded) << "the run in memory is whole";
+    const QString elsewhere = dir.filePath(QStringLiteral("elsewhere.spindle"));
+    ASSERT_TRUE(SessionWriter::save(elsewhere, {result}, &error)) << error.toStdString();
+    expectSameRecording({result}, elsewhere);
+}
+
+TEST(SaveFaults, AtomicFileReplacesWhatASymlinkPointsToAndKeepsTheMode)
+{
+    QTemporaryDir dir;
+    ASSERT_TRUE(dir.isValid());
+    const QString target = dir.filePath(QStringLiteral("target.json"));
+    const QString link = dir.filePath(QStringLiteral("link.json"));
+    QString error;
+    ASSERT_TRUE(AtomicFile::writeWhole(target, "old", &error)) << error.toStdString();
+    ASSERT_EQ(::chmod(QFile::encodeName(target).constData(), 0640), 0);
+    ASSERT_TRUE(QFile::link(target, link));
+    ASSERT_TRUE(AtomicFile::writeWhole(link, "new", &error)) << error.toStdString();
+    EXPECT_TRUE(QFileInfo(link).isSymLink());
+    EXPECT_EQ(contents(target), QByteArray("new"));
+    struct stat st { };
+    ASSERT_EQ(::stat(QFile::encodeName(target).constData(), &st), 0);
+    EXPECT_EQ(st.st_mode & 07777, 0640u);
+    EXPECT_FALSE(AtomicFile::writeWhole(dir.path(), "x", &error));
+    EXPECT_TRUE(error.contains(QLatin1String("Is a directory"))) << error.toStdString();
+}
