@@ -1,6 +1,7 @@
 #include "headlessrun.h"
 
 #include "engine.h"
+#include "export/exporter.h"
 #include "mainwindow.h"
 #include "model/runsummary.h"
 #include "pages/runpage.h"
@@ -118,10 +119,11 @@ int HeadlessRun::exec(const RunPlan& plan, const HeadlessOutputs& outputs)
     }
     if (window) {
         QCoreApplication::processEvents(); // let the last replot land
-        if (window->grab().save(outputs.screenshot))
+        QString error;
+        if (Exporter::writeImage(window->grab().toImage(), outputs.screenshot, &error))
             m_out << "screenshot: " << outputs.screenshot << Qt::endl;
         else {
-            m_err << "spindle: cannot write screenshot " << outputs.screenshot << Qt::endl;
+            m_err << "spindle: " << error << Qt::endl;
             ok = false;
         }
     }

@@ -3,6 +3,7 @@
 #include "charts/cpuchart.h"
 #include "charts/timelinechart.h"
 #include "engine.h"
+#include "export/exporter.h"
 #include "format.h"
 #include "freezewatchdog.h"
 #include "pages/comparepage.h"
@@ -98,6 +99,9 @@ MainWindow::MainWindow(Engine* engine, QWidget* parent) : QMainWindow(parent), m
             recordRunsOnPage();
     });
     connect(m_comparePage, &ComparePage::runsStarting, this, &MainWindow::recordRunsOnPage);
+    // A full disk stops the autosave; the user hears of it after the run.
+    connect(m_runPage, &RunPage::allRunsFinished, m_sessions, &SessionActions::checkAutosave);
+    connect(m_comparePage, &ComparePage::allRunsFinished, m_sessions, &SessionActions::checkAutosave);
     connect(m_runPage, &RunPage::runningChanged, this, &MainWindow::updateRunActions);
     connect(m_runPage, &RunPage::runnableChanged, this, &MainWindow::updateRunActions);
     connect(m_comparePage, &ComparePage::runningChanged, this, &MainWindow::updateRunActions);
@@ -377,8 +381,9 @@ QString MainWindow::saveScreenshot()
         = QStringLiteral("spindle-%1.png")
               .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz")));
     const QString path = QDir(folder).filePath(name);
-    if (!grab().save(path)) {
-        statusBar()->showMessage(tr("Cannot write %1").arg(path), 10'000);
+    QString error;
+    if (!Exporter::writeImage(grab().toImage(), path, &error)) {
+        statusBar()->showMessage(error, 10'000);
         return {};
     }
     statusBar()->showMessage(tr("Screenshot saved: %1").arg(path), 10'000);

@@ -126,6 +126,22 @@ std::shared_ptr<SessionWriter> SessionActions::autosave()
     return m_autosave;
 }
 
+void SessionActions::checkAutosave()
+{
+    if (!m_autosave || m_autosaveFailureShown)
+        return;
+    const QString error = m_autosave->error();
+    if (error.isEmpty())
+        return;
+    m_autosaveFailureShown = true;
+    inform(QMessageBox::Warning, tr("Runs are no longer recorded"),
+        tr("Recording the runs into %1 stopped.\n\nReason: %2\n\nThe runs are still here: save them to "
+           "another "
+           "place.")
+            .arg(m_autosavePath, error));
+    emit statusMessage(tr("Runs are not being recorded: %1").arg(error));
+}
+
 // ---------------------------------------------------------------- sessions
 
 void SessionActions::saveSession(const QString& path)

@@ -59,6 +59,9 @@ public:
     std::shared_ptr<SessionWriter> autosave();
     QString autosavePath() const { return m_autosavePath; }
     static QString autosaveFolder();
+    // After runs: when the autosave has stopped writing (a full disk), says
+    // so once, naming the file and the reason; the runs stay in memory.
+    void checkAutosave();
 
     void saveSession(const QString& path);
     void openSession(const QString& path);
@@ -100,6 +103,7 @@ private:
     bool m_autosaveEnabled;
     std::shared_ptr<SessionWriter> m_autosave;
     QString m_autosavePath;
+    bool m_autosaveFailureShown = false;
     QString m_lastMessage;
 
     QAction* m_open = nullptr;

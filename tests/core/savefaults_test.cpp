@@ -24,9 +24,7 @@
 
 #include <gtest/gtest.h>
 
-#include <csignal>
 #include <functional>
-#include <sys/resource.h>
 #include <sys/stat.h>
 
 using namespace spindle;
@@ -87,31 +85,6 @@ bool isCharDevice(const char* path)
     struct stat st { };
     return ::stat(path, &st) == 0 && S_ISCHR(st.st_mode);
 }
-
-// Files may grow to `bytes` in this process until destroyed; going past that
-// fails the write with EFBIG instead of killing the process.
-class FileSizeLimit {
-public:
-    explicit FileSizeLimit(rlim_t bytes)
-    {
-        ::getrlimit(RLIMIT_FSIZE, &m_saved);
-        m_oldHandler = std::signal(SIGXFSZ, SIG_IGN);
-        rlimit lowered = m_saved;
-        lowered.rlim_cur = bytes;
-        m_ok = ::setrlimit(RLIMIT_FSIZE, &lowered) == 0;
-    }
-    ~FileSizeLimit()
-    {
-        ::setrlimit(RLIMIT_FSIZE, &m_saved);
-        std::signal(SIGXFSZ, m_oldHandler);
-    }
-    bool ok() const { return m_ok; }
-
-private:
-    rlimit m_saved {};
-    void (*m_oldHandler)(int) = nullptr;
-    bool m_ok = false;
-};
 
 // Every lane of every run, as written and as read back, must be the same.
 void expectSameRecording(const QList<RunResultPtr>& written, const QString& path)
@@ -207,7 +180,7 @@ TEST(SaveFaults, AWriteRefusedHalfWayKeepsTheOldFileAndLeavesNoTemporary)
         const qint64 size = QFile(path).size();
         ASSERT_GT(size, 200) << "too small a file to fail half-way";
         {
-            FileSizeLimit limit(static_cast<rlim_t>(size / 2));
+            test::FileSizeLimit limit(static_cast<rlim_t>(size / 2));
             ASSERT_TRUE(limit.ok());
             EXPECT_FALSE(w.write(path, runs, &error));
         }
@@ -242,7 +215,7 @@ TEST(SaveFaults, TheRecordingStopsAtAFullDiskAndTheRunsCanBeSavedElsewhere)
     RunResultPtr result;
     {
         // Room for the header and a little more: the recording fails part-way through the run.
-        FileSizeLimit limit(static_cast<rlim_t>(QFile(recording).size() + 100));
+        test::FileSizeLimit limit(static_cast<rlim_t>(QFile(recording).size() + 100));
         ASSERT_TRUE(limit.ok());
         result = test::runToEnd(engine, spec);
         writer->close();

@@ -1,6 +1,7 @@
 #pragma once
 // Helpers shared by the test suites: an independent primality reference, a
-// count of this process's threads, and running an Engine to completion.
+// count of this process's threads, running an Engine to completion, and a
+// file-size limit that makes the kernel refuse writes part-way (EFBIG).
 
 #include "engine.h"
 #include "workloads/primecalibration.h"
@@ -9,8 +10,10 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <cstdint>
 #include <dirent.h>
+#include <sys/resource.h>
 
 namespace spindle::test {
 
@@ -34,8 +37,14 @@ inline int countEntries(const char* dir)
     }
     return n;
 }
-inline int threadCount() { return countEntries("/proc/self/task"); }
-inline int fdCount() { return countEntries("/proc/self/fd"); }
+inline int threadCount()
+{
+    return countEntries("/proc/self/task");
+}
+inline int fdCount()
+{
+    return countEntries("/proc/self/fd");
+}
 
 // Starts spec and waits (processing events) for runFinished.
 inline RunResultPtr runToEnd(Engine& engine, const RunSpec& spec, int timeoutMs = 60'000)
@@ -49,5 +58,33 @@ inline RunResultPtr runToEnd(Engine& engine, const RunSpec& spec, int timeoutMs 
         return nullptr;
     return finished.takeFirst().at(0).value<RunResultPtr>();
 }
+
+// Regular files may grow to `bytes` in this process while it lives; a write
+// past that fails with EFBIG (SIGXFSZ ignored) as one on a full disk fails
+// with ENOSPC: the kernel refuses it part-way through the file.
+class FileSizeLimit {
+public:
+    explicit FileSizeLimit(rlim_t bytes)
+    {
+        ::getrlimit(RLIMIT_FSIZE, &m_saved);
+        m_oldHandler = std::signal(SIGXFSZ, SIG_IGN);
+        rlimit lowered = m_saved;
+        lowered.rlim_cur = bytes;
+        m_ok = ::setrlimit(RLIMIT_FSIZE, &lowered) == 0;
+    }
+    ~FileSizeLimit()
+    {
+        ::setrlimit(RLIMIT_FSIZE, &m_saved);
+        std::signal(SIGXFSZ, m_oldHandler);
+    }
+    FileSizeLimit(const FileSizeLimit&) = delete;
+    FileSizeLimit& operator=(const FileSizeLimit&) = delete;
+    bool ok() const { return m_ok; }
+
+private:
+    rlimit m_saved {};
+    void (*m_oldHandler)(int) = nullptr;
+    bool m_ok = false;
+};
 
 } // namespace spindle::test

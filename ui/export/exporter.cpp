@@ -1,6 +1,10 @@
 #include "export/exporter.h"
 
+#include "session/atomicfile.h"
+
+#include <QBuffer>
 #include <QFileInfo>
+#include <QImage>
 #include <QPainter>
 #include <QPdfWriter>
 #include <QSvgGenerator>
@@ -47,54 +51,84 @@ bool Exporter::exportWidget(QWidget* widget, const QString& path, QSize size, do
         *error = QObject::tr("cannot export to %1: nothing to draw at that size").arg(path);
         return false;
     }
-    // The target must be writable before anything is drawn: the writers
-    // below only say that they failed, not why.
-    QFile probe(path);
-    const bool existed = probe.exists();
-    if (!probe.open(QIODevice::WriteOnly | QIODevice::Append)) {
-        *error = QObject::tr("cannot write %1: %2").arg(path, probe.errorString());
-        return false;
-    }
-    probe.close();
-    if (!existed)
-        probe.remove();
-
+    // Drawn into memory, then written by AtomicFile: the picture writers only
+    // say that they failed, AtomicFile says why (a full disk, a missing folder)
+    // and never leaves half a picture behind.
+    QByteArray bytes;
     bool ok = false;
     if (auto* plot = qobject_cast<QCustomPlot*>(widget)) {
-        switch (*format) {
-        case Format::Png:
-            ok = plot->savePng(path, size.width(), size.height(), scale);
-            break;
-        case Format::Pdf:
-            ok = plot->savePdf(path, size.width(), size.height());
-            break;
-        case Format::Svg: {
-            QSvgGenerator svg;
-            svg.setFileName(path);
-            svg.setSize(size);
-            svg.setViewBox(QRect(QPoint(0, 0), size));
-            svg.setTitle(QStringLiteral("Spindle"));
-            QCPPainter painter;
-            ok = painter.begin(&svg);
-            if (ok) {
-                plot->toPainter(&painter, size.width(), size.height());
-                ok = painter.end();
-            }
-            break;
-        }
-        }
+        ok = renderPlot(plot, *format, size, scale, &bytes);
         // The export laid the plot out at another size; lay it out for the screen again.
         plot->replot(QCustomPlot::rpQueuedReplot);
     } else {
-        ok = exportPlain(widget, path, *format, size, scale);
+        ok = renderPlain(widget, *format, size, scale, &bytes);
     }
-    if (!ok)
-        *error = QObject::tr("cannot write %1: drawing or writing the file failed").arg(path);
-    return ok;
+    if (!ok || bytes.isEmpty()) {
+        *error = QObject::tr("cannot export to %1: drawing the picture failed").arg(path);
+        return false;
+    }
+    return AtomicFile::writeWhole(path, bytes, error);
 }
 
-bool Exporter::exportPlain(QWidget* widget, const QString& path, Format format, QSize size, double scale)
+bool Exporter::writeImage(const QImage& image, const QString& path, QString* error)
 {
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    if (image.isNull() || !buffer.open(QIODevice::WriteOnly) || !image.save(&buffer, "PNG")) {
+        *error = QObject::tr("cannot write %1: encoding the picture failed").arg(path);
+        return false;
+    }
+    return AtomicFile::writeWhole(path, bytes, error);
+}
+
+bool Exporter::renderPlot(QCustomPlot* plot, Format format, QSize size, double scale, QByteArray* out)
+{
+    QBuffer buffer(out);
+    if (!buffer.open(QIODevice::WriteOnly))
+        return false;
+    switch (format) {
+    case Format::Png: {
+        // As QCustomPlot::savePng does it, at its default 96 dpi.
+        QImage image = plot->toPixmap(size.width(), size.height(), scale).toImage();
+        const int dotsPerMeter = qRound(96 / 0.0254);
+        image.setDotsPerMeterX(dotsPerMeter);
+        image.setDotsPerMeterY(dotsPerMeter);
+        return !image.isNull() && image.save(&buffer, "PNG");
+    }
+    case Format::Pdf: {
+        QPdfWriter pdf(&buffer);
+        pdf.setCreator(QStringLiteral("Spindle"));
+        pdf.setResolution(72); // one unit is one point
+        pdf.setPageSize(QPageSize(QSizeF(size), QPageSize::Point, QString(), QPageSize::ExactMatch));
+        pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
+        QCPPainter painter;
+        if (!painter.begin(&pdf))
+            return false;
+        painter.setMode(QCPPainter::pmVectorized);
+        plot->toPainter(&painter, size.width(), size.height());
+        return painter.end();
+    }
+    case Format::Svg: {
+        QSvgGenerator svg;
+        svg.setOutputDevice(&buffer);
+        svg.setSize(size);
+        svg.setViewBox(QRect(QPoint(0, 0), size));
+        svg.setTitle(QStringLiteral("Spindle"));
+        QCPPainter painter;
+        if (!painter.begin(&svg))
+            return false;
+        plot->toPainter(&painter, size.width(), size.height());
+        return painter.end();
+    }
+    }
+    return false;
+}
+
+bool Exporter::renderPlain(QWidget* widget, Format format, QSize size, double scale, QByteArray* out)
+{
+    QBuffer buffer(out);
+    if (!buffer.open(QIODevice::WriteOnly))
+        return false;
     const QSize source = widget->size();
     const double fit = std::min(static_cast<double>(size.width()) / std::max(1, source.width()),
         static_cast<double>(size.height()) / std::max(1, source.height()));
@@ -133,11 +167,11 @@ bool Exporter::exportPlain(QWidget* widget, const QString& path, Format format, 
             QPainter painter(&image);
             draw(painter, scale);
         }
-        ok = image.save(path, "PNG");
+        ok = image.save(&buffer, "PNG");
         break;
     }
     case Format::Pdf: {
-        QPdfWriter pdf(path);
+        QPdfWriter pdf(&buffer);
         pdf.setCreator(QStringLiteral("Spindle"));
         pdf.setResolution(72); // one unit is one point
         pdf.setPageSize(QPageSize(QSizeF(size), QPageSize::Point, QString(), QPageSize::ExactMatch));
@@ -152,7 +186,7 @@ bool Exporter::exportPlain(QWidget* widget, const QString& path, Format format, 
     }
     case Format::Svg: {
         QSvgGenerator svg;
-        svg.setFileName(path);
+        svg.setOutputDevice(&buffer);
         svg.setSize(size);
         svg.setViewBox(QRect(QPoint(0, 0), size));
         svg.setTitle(QStringLiteral("Spindle"));

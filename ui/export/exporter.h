@@ -5,11 +5,14 @@
 // scaled to fit the size and centred. PNG takes a scale (2× for a sharp
 // slide): the file then has size × scale pixels.
 
+#include <QByteArray>
 #include <QSize>
 #include <QString>
 
 #include <optional>
 
+class QCustomPlot;
+class QImage;
 class QWidget;
 
 namespace spindle {
@@ -24,9 +27,14 @@ public:
     // Writes `widget` to path in the format its suffix names. False with a
     // reason naming the path when the format is unknown or the file cannot be written.
     static bool exportWidget(QWidget* widget, const QString& path, QSize size, double scale, QString* error);
+    // A PNG of `image` (a screenshot) written like every export: whole or not
+    // at all, with the reason naming the path.
+    static bool writeImage(const QImage& image, const QString& path, QString* error);
 
 private:
-    static bool exportPlain(QWidget* widget, const QString& path, Format format, QSize size, double scale);
+    // Each draws the picture into *out.
+    static bool renderPlot(QCustomPlot* plot, Format format, QSize size, double scale, QByteArray* out);
+    static bool renderPlain(QWidget* widget, Format format, QSize size, double scale, QByteArray* out);
 };
 
 } // namespace spindle
