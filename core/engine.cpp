@@ -159,6 +159,8 @@ void Engine::controllerMain(RunSpec spec, quint64 runId, std::shared_ptr<CancelT
         result->lostTasks = run.takeLostTasks();
         result->executor = run.executorStats();
         result->rejectedTasks = run.takeRejectedTasks();
+        result->supervisor = run.supervisorStats();
+        result->prefork = run.preforkStats();
         if (result->error.isEmpty())
             result->error = run.error();
     }

@@ -185,4 +185,28 @@ std::vector<std::uint32_t> RunContext::takeRejectedTasks()
     return std::move(m_rejectedTasks);
 }
 
+void RunContext::setSupervisorStats(const SupervisorStats& stats)
+{
+    std::lock_guard lock(m_resultsMutex);
+    m_supervisorStats = stats;
+}
+
+std::optional<SupervisorStats> RunContext::supervisorStats()
+{
+    std::lock_guard lock(m_resultsMutex);
+    return m_supervisorStats;
+}
+
+void RunContext::setPreforkStats(const PreforkStats& stats)
+{
+    std::lock_guard lock(m_resultsMutex);
+    m_preforkStats = stats;
+}
+
+std::optional<PreforkStats> RunContext::preforkStats()
+{
+    std::lock_guard lock(m_resultsMutex);
+    return m_preforkStats;
+}
+
 } // namespace spindle

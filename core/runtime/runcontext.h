@@ -82,6 +82,11 @@ public:
     std::optional<ExecutorStats> executorStats();
     void recordRejectedTask(std::uint32_t index);
     std::vector<std::uint32_t> takeRejectedTasks();
+    // Supervised and prefork runs: their figures (RunResult::supervisor, ::prefork).
+    void setSupervisorStats(const SupervisorStats& stats);
+    std::optional<SupervisorStats> supervisorStats();
+    void setPreforkStats(const PreforkStats& stats);
+    std::optional<PreforkStats> preforkStats();
 
 private:
     const RunSpec& m_spec;
@@ -98,6 +103,8 @@ private:
     std::vector<std::uint32_t> m_lostTasks;
     std::optional<ExecutorStats> m_executorStats;
     std::vector<std::uint32_t> m_rejectedTasks;
+    std::optional<SupervisorStats> m_supervisorStats;
+    std::optional<PreforkStats> m_preforkStats;
 };
 
 } // namespace spindle
