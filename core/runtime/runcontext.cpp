@@ -10,8 +10,9 @@
 
 namespace spindle {
 
-RunContext::RunContext(const RunSpec& spec, Collector& collector, CancelToken& cancel, CpuSampler* sampler)
-    : m_spec(spec), m_collector(collector), m_cancel(cancel), m_sampler(sampler)
+RunContext::RunContext(
+    const RunSpec& spec, Collector& collector, CancelToken& cancel, CpuSampler* sampler, RunControl* control)
+    : m_spec(spec), m_collector(collector), m_cancel(cancel), m_sampler(sampler), m_control(control)
 {
     if (spec.flavour == Flavour::Python)
         m_gil = std::make_unique<Gil>(spec.switchIntervalUs * 1000);
