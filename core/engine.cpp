@@ -148,7 +148,7 @@ void Engine::controllerMain(RunSpec spec, quint64 runId, std::shared_ptr<CancelT
 
     {
         RunContext run(spec, collector, *cancel, &sampler, control.get());
-        std::unique_ptr<Runtime> runtime = makeRuntime(spec.model);
+        std::unique_ptr<Runtime> runtime = makeRuntime(spec);
         CancelToken finished;
         std::atomic<bool> timedOut{false};
         std::thread watchdog;
