@@ -313,6 +313,10 @@ TEST(DaemonsScenario, KillEveryCrashesAndRestartsInAHeadlessRunAndTheReportSaysS
         = report[QLatin1String("analysis")][QLatin1String("runs")].toArray()[0].toObject();
     EXPECT_TRUE(analysis[QLatin1String("every_item_consumed_once")].toBool());
     EXPECT_EQ(analysis[QLatin1String("crashed_lanes")].toInt(), 2);
+    const QString headline = report[QLatin1String("analysis")][QLatin1String("headline")].toString();
+    EXPECT_TRUE(headline.contains(QLatin1String("12 of 12 items consumed, each exactly once")))
+        << headline.toStdString();
+    EXPECT_TRUE(headline.contains(QLatin1String("2 crashed, 2 restarted"))) << headline.toStdString();
 }
 
 TEST(DaemonsScenario, ChildrenForkedByTheForkServerAreSupervisedToo)

@@ -235,6 +235,10 @@ TEST(PreforkScenario, EveryRequestIsAnsweredOnceByProcessesSharingOneSocket)
         = report[QLatin1String("analysis")][QLatin1String("runs")].toArray()[0].toObject();
     EXPECT_TRUE(analysis[QLatin1String("every_request_answered_once")].toBool());
     EXPECT_EQ(analysis[QLatin1String("servers")].toInt(), servers);
+    const QString headline = report[QLatin1String("analysis")][QLatin1String("headline")].toString();
+    EXPECT_TRUE(
+        headline.contains(QStringLiteral("%1 of %1 requests answered, each exactly once").arg(requests)))
+        << headline.toStdString();
 }
 
 TEST(PreforkScenario, ACancelStopsClientAndServersAndLeavesNoChild)

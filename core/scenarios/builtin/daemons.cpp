@@ -24,6 +24,7 @@ public:
     QJsonObject analyse(const QList<RunResultPtr>& runs) const override
     {
         QJsonArray out;
+        QStringList headline;
         for (const RunResultPtr& r : runs) {
             if (!r || !r->supervisor)
                 continue;
@@ -51,12 +52,28 @@ public:
             run[QLatin1String("restarts")] = static_cast<qint64>(r->supervisor->restarts);
             run[QLatin1String("consumers")] = QJsonArray {r->workerCount, r->supervisor->consumersAtEnd};
             out.append(run);
+            const SupervisorStats& v = *r->supervisor;
+            headline << QStringLiteral(
+                "%1 of %2 items consumed, %3 · %4 crashed, %5 restarted, %6 handed out again "
+                "· consumers %7 → %8")
+                            .arg(v.consumed)
+                            .arg(r->spec.tasks.size())
+                            .arg(run[QLatin1String("every_item_consumed_once")].toBool()
+                                    ? QStringLiteral("each exactly once")
+                                    : QStringLiteral("not each exactly once"))
+                            .arg(v.crashed)
+                            .arg(v.restarts)
+                            .arg(v.redelivered)
+                            .arg(r->workerCount)
+                            .arg(v.consumersAtEnd);
         }
         if (out.isEmpty())
             return {};
         QJsonObject analysis;
         analysis[QLatin1String("kind")] = QStringLiteral("daemons");
         analysis[QLatin1String("runs")] = out;
+        // One line for the window: the lesson at a glance.
+        analysis[QLatin1String("headline")] = headline.join(QStringLiteral(" | "));
         return analysis;
     }
 

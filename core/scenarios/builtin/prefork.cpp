@@ -19,6 +19,9 @@ QString qstr(std::string_view s)
     return QString::fromLatin1(s.data(), static_cast<qsizetype>(s.size()));
 }
 
+// Servers named one by one in the headline; more make the line unreadable.
+constexpr int kServersNamed = 8;
+
 class PreforkScenario : public Scenario {
 public:
     // The lesson checked on each run: every request answered exactly once,
@@ -26,6 +29,7 @@ public:
     QJsonObject analyse(const QList<RunResultPtr>& runs) const override
     {
         QJsonArray out;
+        QStringList headline;
         for (const RunResultPtr& r : runs) {
             if (!r || !r->prefork)
                 continue;
@@ -53,12 +57,38 @@ public:
             run[QLatin1String("servers_that_served")] = served;
             run[QLatin1String("requests_per_s")] = std::round(r->prefork->requestsPerS() * 10.0) / 10.0;
             out.append(run);
+            QString line
+                = QStringLiteral("%1 of %2 requests answered, %3, by %4 of %5 servers: %6 requests/s")
+                      .arg(r->prefork->answered)
+                      .arg(r->spec.tasks.size())
+                      .arg(run[QLatin1String("every_request_answered_once")].toBool()
+                              ? QStringLiteral("each exactly once")
+                              : QStringLiteral("not each exactly once"))
+                      .arg(served)
+                      .arg(servers)
+                      .arg(r->prefork->requestsPerS(), 0, 'f', 0);
+            // Per server, while the list stays readable on one line.
+            if (servers <= kServersNamed) {
+                const double seconds = static_cast<double>(r->prefork->clientNs) / 1e9;
+                for (const WorkerResult& w : r->workers) {
+                    if (w.info.role != WorkerRole::Worker)
+                        continue;
+                    const std::uint64_t n = perLane[w.info.id];
+                    line += QStringLiteral(" · %1: %2 (%3/s)")
+                                .arg(w.info.name)
+                                .arg(n)
+                                .arg(seconds > 0 ? static_cast<double>(n) / seconds : 0.0, 0, 'f', 0);
+                }
+            }
+            headline << line;
         }
         if (out.isEmpty())
             return {};
         QJsonObject analysis;
         analysis[QLatin1String("kind")] = QStringLiteral("prefork");
         analysis[QLatin1String("runs")] = out;
+        // One line for the window: the lesson at a glance.
+        analysis[QLatin1String("headline")] = headline.join(QStringLiteral(" | "));
         return analysis;
     }
 
