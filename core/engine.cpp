@@ -3,6 +3,7 @@
 #include "model/clock.h"
 #include "runtime/canceltoken.h"
 #include "runtime/runcontext.h"
+#include "runtime/runcontrol.h"
 #include "runtime/runtime.h"
 #include "sampling/cpusampler.h"
 #include "session/sessionwriter.h"
@@ -80,9 +81,27 @@ QString Engine::start(const RunSpec& spec)
     m_running = true;
     m_runId = g_nextRunId.fetch_add(1);
     m_cancel = std::make_shared<CancelToken>();
+    m_control = std::make_shared<RunControl>();
+    m_liveWorkers = spec.model == Model::Processes && spec.pattern == ProcessPattern::Supervised;
     m_store = std::make_shared<EventStore>();
     emit runStarted(m_runId, spec);
-    m_controller = std::thread(&Engine::controllerMain, this, spec, m_runId, m_cancel, m_store, m_sessionWriter);
+    m_controller = std::thread(
+        &Engine::controllerMain, this, spec, m_runId, m_cancel, m_control, m_store, m_sessionWriter);
+    return {};
+}
+
+QString Engine::setWorkerCount(int workers)
+{
+    if (!m_running.load() || !m_control)
+        return QStringLiteral("no run is in progress");
+    if (!m_liveWorkers)
+        return QStringLiteral("this run cannot change its worker count while it runs; only model processes "
+                              "with pattern supervised (the daemons scenario) can");
+    if (workers < 1 || workers > RunLimits::kMaxProcesses)
+        return QStringLiteral("workers = %1 is out of range: allowed 1 … %2")
+            .arg(workers)
+            .arg(RunLimits::kMaxProcesses);
+    m_control->requestWorkers(workers);
     return {};
 }
 
@@ -99,7 +118,8 @@ void Engine::joinController()
 }
 
 void Engine::controllerMain(RunSpec spec, quint64 runId, std::shared_ptr<CancelToken> cancel,
-                            std::shared_ptr<EventStore> store, std::shared_ptr<SessionWriter> session)
+    std::shared_ptr<RunControl> control, std::shared_ptr<EventStore> store,
+    std::shared_ptr<SessionWriter> session)
 {
     auto result = std::make_shared<RunResult>();
     result->runId = runId;
@@ -127,8 +147,8 @@ void Engine::controllerMain(RunSpec spec, quint64 runId, std::shared_ptr<CancelT
     sampler.start();
 
     {
-        RunContext run(spec, collector, *cancel, &sampler);
-        std::unique_ptr<Runtime> runtime = makeRuntime(spec.model);
+        RunContext run(spec, collector, *cancel, &sampler, control.get());
+        std::unique_ptr<Runtime> runtime = makeRuntime(spec);
         CancelToken finished;
         std::atomic<bool> timedOut{false};
         std::thread watchdog;
@@ -159,6 +179,8 @@ void Engine::controllerMain(RunSpec spec, quint64 runId, std::shared_ptr<CancelT
         result->lostTasks = run.takeLostTasks();
         result->executor = run.executorStats();
         result->rejectedTasks = run.takeRejectedTasks();
+        result->supervisor = run.supervisorStats();
+        result->prefork = run.preforkStats();
         if (result->error.isEmpty())
             result->error = run.error();
     }

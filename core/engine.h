@@ -20,6 +20,7 @@
 namespace spindle {
 
 class CancelToken;
+class RunControl;
 class SessionWriter;
 
 class Engine : public QObject {
@@ -40,6 +41,13 @@ public:
     QString start(const RunSpec& spec);
     // Asks the current run to stop; runFinished follows with cancelled = true.
     void cancel();
+    // Changes the worker count of the run in progress, live (a SIGHUP-style
+    // reconfigure: Cotyledon's ServiceManager.reconfigure). Lanes are added
+    // or retired as the runtime applies it. Returns an empty string when the
+    // request was passed on, otherwise why it was refused: no run, a run that
+    // cannot change (only model processes with pattern supervised - the
+    // daemons scenario - can), or a count out of range.
+    QString setWorkerCount(int workers);
     bool isRunning() const { return m_running.load(); }
     quint64 currentRunId() const { return m_runId; }
     // The recording of the current (or last) run.
@@ -55,13 +63,16 @@ signals:
 
 private:
     void controllerMain(RunSpec spec, quint64 runId, std::shared_ptr<CancelToken> cancel,
-                        std::shared_ptr<EventStore> store, std::shared_ptr<SessionWriter> session);
+        std::shared_ptr<RunControl> control, std::shared_ptr<EventStore> store,
+        std::shared_ptr<SessionWriter> session);
     void joinController();
 
     const Options m_options;
     std::atomic<bool> m_running{false};
     quint64 m_runId = 0;
     std::shared_ptr<CancelToken> m_cancel;
+    std::shared_ptr<RunControl> m_control;
+    bool m_liveWorkers = false; // the current run takes setWorkerCount()
     std::shared_ptr<EventStore> m_store;
     std::shared_ptr<SessionWriter> m_sessionWriter;
     std::thread m_controller;

@@ -3,11 +3,13 @@
 #include "cancelwatcher.h"
 #include "gil/gil.h"
 #include "misbehaviour.h"
+#include "preforkserver.h"
 #include "runtime/processchannel.h"
 #include "runtime/workercontext.h"
 #include "stream/sharedring.h"
 #include "workloads/workloads.h"
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <memory>
@@ -66,6 +68,8 @@ int ChildWorker::run()
     const auto hello = frame.as<wire::Hello>();
     if (hello.workerId != m_options.workerId || hello.requestNs != m_options.requestNs)
         return complain("the Hello is for another worker", kExitProtocol);
+    if (hello.role >= wire::kChildRoleCount)
+        return complain("the Hello names an unknown role", kExitProtocol);
 
     if (!m_options.misbehave.empty() && !Misbehaviour::exitsEarly(m_options.misbehave))
         return Misbehaviour::actInsteadOfReady(m_options.misbehave, channel);
@@ -81,9 +85,24 @@ int ChildWorker::run()
         gil.emplace(hello.switchIntervalNs);
     WorkerContext ctx(events, &cancel, gil ? &*gil : nullptr);
     ctx.enterInterpreter();
-    const int code = hello.role == static_cast<std::uint8_t>(wire::ChildRole::Spinner)
-        ? spinnerLoop(channel, ctx, hello.spinnerIntervalNs, watcher.fd())
-        : workLoop(channel, ctx, hello.napEvery);
+    int code = 0;
+    switch (static_cast<wire::ChildRole>(hello.role)) {
+    case wire::ChildRole::Worker:
+        code = workLoop(channel, ctx, hello.napEvery);
+        break;
+    case wire::ChildRole::Spinner:
+        code = spinnerLoop(channel, ctx, hello.spinnerIntervalNs, watcher.fd());
+        break;
+    case wire::ChildRole::Producer:
+        code = producerLoop(channel, ctx, watcher.fd());
+        break;
+    case wire::ChildRole::Server: {
+        PreforkServer server(channel, ctx, watcher.fd(), hello.workerId);
+        code = server.run();
+        m_tasksDone = server.served();
+        break;
+    }
+    }
     ctx.leaveInterpreter(WorkerState::Exited);
     events.record(EventKind::Exit, code);
 
@@ -160,6 +179,51 @@ int ChildWorker::spinnerLoop(
             return 0;
         }
     }
+}
+
+int ChildWorker::producerLoop(ProcessChannel& channel, WorkerContext& ctx, int cancelFd)
+{
+    // Waits up to timeoutMs (-1: for ever) for the engine; 1 = it spoke, 0 =
+    // the time is up, -1 = cancelled. Sleeping, as time.sleep() between two puts.
+    const auto await = [&](int timeoutMs) {
+        BlockingSection sleeping(ctx, WorkerState::Sleeping);
+        pollfd fds[2] = {{channel.fd(), POLLIN, 0}, {cancelFd, POLLIN, 0}};
+        const int ready = ::poll(fds, 2, timeoutMs);
+        if (ctx.cancelled())
+            return -1;
+        return ready > 0 && fds[0].revents != 0 ? 1 : 0;
+    };
+    // The engine's words besides Produce can only be "stop" (a PoisonPill).
+    const auto stopCode = [&](const ProcessChannel::Frame& frame, ProcessChannel::Status status) {
+        if (status == ProcessChannel::Status::Closed)
+            return kExitEngineGone;
+        if (status != ProcessChannel::Status::Message || frame.type != wire::MessageType::PoisonPill)
+            return complain("the engine sent an unexpected message", kExitProtocol);
+        return 0;
+    };
+    ProcessChannel::Frame frame;
+    if (await(-1) < 0)
+        return 0;
+    auto status = channel.receive(&frame);
+    if (status != ProcessChannel::Status::Message || frame.type != wire::MessageType::Produce)
+        return stopCode(frame, status);
+    const auto produce = frame.as<wire::Produce>();
+    const int intervalMs
+        = static_cast<int>(std::clamp<std::int64_t>(produce.intervalNs / 1'000'000, 0, 60'000));
+    for (std::uint32_t i = 0; i < produce.count; ++i) {
+        const int heard = await(intervalMs);
+        if (heard < 0)
+            return 0;
+        if (heard > 0)
+            return stopCode(frame, channel.receive(&frame));
+        // queue.put(i) of Danjou's producer; the marker's argument is the item.
+        const std::uint32_t seq = produce.first + i;
+        const std::int64_t now = monotonicNs();
+        ctx.events().recordAt(now, EventKind::Marker, seq);
+        if (!channel.send(wire::Item {seq, 0, now}))
+            return kExitEngineGone;
+    }
+    return 0;
 }
 
 } // namespace spindle

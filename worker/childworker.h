@@ -4,7 +4,9 @@
 // it, send the result, and ask again until a poison pill. With the python
 // flavour it runs under a GIL of its own - one per process, which its single
 // worker thread never has to wait for. A spinner child draws frames instead
-// (spinner_proc.py) until told to stop.
+// (spinner_proc.py) until told to stop; a producer puts numbered items on the
+// engine's queue (the daemons scenario); a server accept()s requests on a
+// listening socket it is handed (prefork, see PreforkServer).
 
 #include <cstdint>
 #include <string>
@@ -37,6 +39,7 @@ public:
 private:
     int workLoop(ProcessChannel& channel, WorkerContext& ctx, std::int64_t napEvery);
     int spinnerLoop(ProcessChannel& channel, WorkerContext& ctx, std::int64_t intervalNs, int cancelFd);
+    int producerLoop(ProcessChannel& channel, WorkerContext& ctx, int cancelFd);
 
     Options m_options;
     std::uint64_t m_tasksDone = 0;

@@ -82,6 +82,39 @@ struct ExecutorStats {
     bool operator==(const ExecutorStats&) const = default;
 };
 
+// A supervised run (daemons: Danjou 2.5, Cotyledon): what the master saw
+// and did. Every item the producer put on the queue is consumed exactly once
+// in the end: one whose consumer died is handed out again (redelivered).
+struct SupervisorStats {
+    std::uint64_t produced = 0; // items the producer put on the queue
+    std::uint64_t consumed = 0; // items a consumer reported done
+    std::uint64_t redelivered = 0; // items handed out again because their consumer died
+    std::uint64_t crashed = 0; // children (consumers or the producer) that died
+    std::uint64_t killed = 0; // of those, killed on purpose by the run's kill-every
+    std::uint64_t restarts = 0; // children started in place of a dead one
+    std::uint64_t reconfigures = 0; // worker-count changes applied while running
+    int consumersAtEnd = 0; // the wanted consumer count when the run ended
+    int consumersPeak = 0; // most consumers alive at once
+
+    bool operator==(const SupervisorStats&) const = default;
+};
+
+// A prefork run: the server's listening socket and what the built-in client
+// saw. Requests served per server process are the servers' tasksDone.
+struct PreforkStats {
+    std::uint16_t port = 0; // the listening socket's ephemeral port on 127.0.0.1
+    std::uint64_t requests = 0; // sent by the client
+    std::uint64_t answered = 0; // answered with a well-formed response
+    std::uint64_t failed = 0; // refused, reset, timed out or answered wrongly
+    std::int64_t clientNs = 0; // from the client's first connect to its last answer
+
+    double requestsPerS() const
+    {
+        return clientNs > 0 ? static_cast<double>(answered) * 1e9 / static_cast<double>(clientNs) : 0.0;
+    }
+    bool operator==(const PreforkStats&) const = default;
+};
+
 // Resident and virtual size of the engine's process, from /proc/self/statm:
 // just before the run's workers started, and the highest seen while they ran.
 // Peak minus before is what the run's workers cost, Spindle's bookkeeping
@@ -125,6 +158,9 @@ struct RunResult {
     std::vector<std::uint32_t> rejectedTasks;
     // The process's memory before the run and at its peak (sampled by the CPU sampler).
     std::optional<MemoryStats> memory;
+    // Supervised and prefork runs of the processes model.
+    std::optional<SupervisorStats> supervisor;
+    std::optional<PreforkStats> prefork;
 
     double wallS() const { return static_cast<double>(endNs - startNs) / 1e9; }
     double cpuS() const { return static_cast<double>(processCpuNs) / 1e9; }

@@ -43,6 +43,7 @@ std::optional<Flavour> parseFlavour(std::string_view name)
 namespace {
 constexpr std::string_view kStartMethodNames[kStartMethodCount] = {"spawn", "fork-server"};
 constexpr std::string_view kExecutorKindNames[kExecutorKindCount] = {"thread", "process"};
+constexpr std::string_view kProcessPatternNames[kProcessPatternCount] = {"jobs", "supervised", "prefork"};
 } // namespace
 
 std::string_view toString(StartMethod method)
@@ -71,6 +72,21 @@ std::optional<ExecutorKind> parseExecutorKind(std::string_view name)
     for (int i = 0; i < kExecutorKindCount; ++i) {
         if (kExecutorKindNames[i] == name)
             return static_cast<ExecutorKind>(i);
+    }
+    return std::nullopt;
+}
+
+std::string_view toString(ProcessPattern pattern)
+{
+    const int i = static_cast<int>(pattern);
+    return i < kProcessPatternCount ? kProcessPatternNames[i] : std::string_view("?");
+}
+
+std::optional<ProcessPattern> parseProcessPattern(std::string_view name)
+{
+    for (int i = 0; i < kProcessPatternCount; ++i) {
+        if (kProcessPatternNames[i] == name)
+            return static_cast<ProcessPattern>(i);
     }
     return std::nullopt;
 }
@@ -178,6 +194,51 @@ std::optional<QString> validatePoolFields(const RunSpec& spec, const QString& mo
     return std::nullopt;
 }
 
+// The supervised and prefork fields belong to their pattern of the processes
+// model; elsewhere they would be silently ignored, so they are refused.
+std::optional<QString> validatePatternFields(const RunSpec& spec, const QString& model)
+{
+    if (static_cast<int>(spec.pattern) >= kProcessPatternCount)
+        return QStringLiteral("pattern = %1 is not a process pattern; allowed: jobs, supervised, prefork")
+            .arg(static_cast<int>(spec.pattern));
+    const QString pattern = QString::fromLatin1(
+        toString(spec.pattern).data(), static_cast<qsizetype>(toString(spec.pattern).size()));
+    if (spec.pattern != ProcessPattern::Jobs && spec.model != Model::Processes)
+        return QStringLiteral("pattern %1 needs model processes; got model %2").arg(pattern, model);
+    if (spec.produceIntervalMs < 0 || spec.produceIntervalMs > RunLimits::kMaxProduceIntervalMs)
+        return outOfRange(QStringLiteral("produce-interval-ms"), spec.produceIntervalMs, 0,
+            RunLimits::kMaxProduceIntervalMs);
+    if (spec.killEvery < 0 || spec.killEvery > RunLimits::kMaxTasks)
+        return outOfRange(QStringLiteral("kill-every"), spec.killEvery, 0, RunLimits::kMaxTasks)
+            + QStringLiteral(" (0 = never)");
+    if (spec.resizeTo < 0 || spec.resizeTo > RunLimits::kMaxProcesses)
+        return outOfRange(QStringLiteral("resize-to"), spec.resizeTo, 0, RunLimits::kMaxProcesses)
+            + QStringLiteral(" (0 = unchanged)");
+    if (spec.clientConnections < 0 || spec.clientConnections > RunLimits::kMaxClientConnections)
+        return outOfRange(QStringLiteral("client-connections"), spec.clientConnections, 0,
+                   RunLimits::kMaxClientConnections)
+            + QStringLiteral(" (0 = two per server)");
+    const bool supervisedFields = spec.produceIntervalMs != 0 || spec.killEvery != 0 || spec.resizeTo != 0;
+    if (supervisedFields && spec.pattern != ProcessPattern::Supervised)
+        return QStringLiteral(
+            "produce-interval-ms, kill-every and resize-to need pattern supervised of model "
+            "processes; got pattern %1")
+            .arg(pattern);
+    if (spec.clientConnections != 0 && spec.pattern != ProcessPattern::Prefork)
+        return QStringLiteral("client-connections needs pattern prefork of model processes; got pattern %1")
+            .arg(pattern);
+    if (spec.pattern == ProcessPattern::Prefork) {
+        for (std::size_t i = 0; i < spec.tasks.size(); ++i) {
+            if (spec.tasks[i].kind != WorkloadKind::SumRandom)
+                return QStringLiteral("task %1: a prefork request is sum_random work; got %2")
+                    .arg(i + 1)
+                    .arg(QString::fromLatin1(toString(spec.tasks[i].kind).data(),
+                        static_cast<qsizetype>(toString(spec.tasks[i].kind).size())));
+        }
+    }
+    return std::nullopt;
+}
+
 } // namespace
 
 std::optional<QString> validate(const RunSpec& spec)
@@ -231,6 +292,8 @@ std::optional<QString> validate(const RunSpec& spec)
         return outOfRange(QStringLiteral("spinner-interval-ms"), spec.spinnerIntervalMs,
                           RunLimits::kMinSpinnerIntervalMs, RunLimits::kMaxSpinnerIntervalMs);
     if (auto error = validatePoolFields(spec, model))
+        return error;
+    if (auto error = validatePatternFields(spec, model))
         return error;
     return std::nullopt;
 }

@@ -39,6 +39,13 @@ constexpr int kStartMethodCount = static_cast<int>(StartMethod::ForkServer) + 1;
 enum class ExecutorKind : std::uint8_t { Thread, Process };
 constexpr int kExecutorKindCount = static_cast<int>(ExecutorKind::Process) + 1;
 
+// What the children of the processes model are for: jobs from the engine's
+// queue (procs.py, the default); a producer and consumers over a queue under
+// a supervisor that restarts the dead (Cotyledon, the daemons scenario); or
+// server processes accept()ing on one listening socket (prefork).
+enum class ProcessPattern : std::uint8_t { Jobs, Supervised, Prefork };
+constexpr int kProcessPatternCount = static_cast<int>(ProcessPattern::Prefork) + 1;
+
 std::string_view toString(Model model);
 std::optional<Model> parseModel(std::string_view name);
 std::string_view toString(Flavour flavour);
@@ -47,6 +54,8 @@ std::string_view toString(StartMethod method); // "spawn", "fork-server"
 std::optional<StartMethod> parseStartMethod(std::string_view name);
 std::string_view toString(ExecutorKind kind); // "thread", "process"
 std::optional<ExecutorKind> parseExecutorKind(std::string_view name);
+std::string_view toString(ProcessPattern pattern); // "jobs", "supervised", "prefork"
+std::optional<ProcessPattern> parseProcessPattern(std::string_view name);
 
 struct TaskSpec {
     WorkloadKind kind = WorkloadKind::IsPrime;
@@ -72,6 +81,14 @@ struct RunSpec {
     std::int64_t submitIntervalMs = 0; // pause between two submissions (0 = all at once)
     std::int64_t failEvery = 0;        // task i raises after its work when (i + 1) % failEvery == 0 (0 = never)
     std::int64_t periodicMs = 0;       // a periodic task at this fixed rate while the pool works (0 = none)
+    // processes only: what the children are for. Supervised: the tasks are the
+    // items the producer puts on the queue, workers the consumers. Prefork:
+    // the tasks are the built-in client's requests, workers the servers.
+    ProcessPattern pattern = ProcessPattern::Jobs;
+    std::int64_t produceIntervalMs = 0; // supervised: the producer's pause between two items
+    std::int64_t killEvery = 0;         // supervised: SIGKILL a busy consumer after every n-th item (0 = never)
+    int resizeTo = 0;                   // supervised: consumers once half the items are consumed (0 = unchanged)
+    int clientConnections = 0;          // prefork: requests the client keeps in flight (0 = two per server)
 
     // The worker count this spec resolves to on this machine.
     int effectiveWorkers() const;
@@ -97,6 +114,8 @@ struct RunLimits {
     static constexpr std::int64_t kMaxSubmitIntervalMs = 60'000;
     static constexpr std::int64_t kMinPeriodicMs = 10;
     static constexpr std::int64_t kMaxPeriodicMs = 60'000;
+    static constexpr std::int64_t kMaxProduceIntervalMs = 60'000;
+    static constexpr int kMaxClientConnections = 256;
 };
 
 // nullopt when the spec can run; otherwise a message naming the parameter,

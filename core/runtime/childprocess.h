@@ -88,6 +88,7 @@ public:
     };
     Phase phase = Phase::Created;
     std::optional<Job> job;
+    bool readyReceived = false;
     bool byeReceived = false;
     bool terminatedByUs = false; // we sent SIGTERM / SIGKILL to end the run
     std::string violation; // why we killed it for breaking the protocol

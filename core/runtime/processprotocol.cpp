@@ -11,6 +11,12 @@ const char* typeName(MessageType type)
         return "Job";
     case MessageType::PoisonPill:
         return "PoisonPill";
+    case MessageType::Produce:
+        return "Produce";
+    case MessageType::Serve:
+        return "Serve";
+    case MessageType::Item:
+        return "Item";
     case MessageType::Ready:
         return "Ready";
     case MessageType::JobRequest:

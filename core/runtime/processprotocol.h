@@ -11,7 +11,7 @@
 namespace spindle::wire {
 
 constexpr std::uint32_t kMagic = 0x4b4e5053; // "SPNK" in memory on little-endian machines
-constexpr std::uint16_t kVersion = 1;
+constexpr std::uint16_t kVersion = 2;
 constexpr std::uint32_t kMaxPayload = 256;
 constexpr int kMaxFds = 2;
 
@@ -26,11 +26,14 @@ enum class MessageType : std::uint16_t {
     Hello = 0x0001,
     Job = 0x0002,
     PoisonPill = 0x0003,
+    Produce = 0x0004,
+    Serve = 0x0005,
     // child -> engine
     Ready = 0x0101,
     JobRequest = 0x0102,
     Result = 0x0103,
     Bye = 0x0104,
+    Item = 0x0105,
     // engine -> fork server
     Fork = 0x0201,
     // fork server -> engine
@@ -47,7 +50,11 @@ struct Header {
 };
 static_assert(sizeof(Header) == 12);
 
-enum class ChildRole : std::uint8_t { Worker = 0, Spinner = 1 };
+// Worker: asks for jobs (procs.py; a consumer of the daemons scenario).
+// Spinner: draws frames. Producer: puts numbered items on the engine's
+// queue (daemons). Server: accept()s on a listening socket it is given (prefork).
+enum class ChildRole : std::uint8_t { Worker = 0, Spinner = 1, Producer = 2, Server = 3 };
+constexpr std::uint8_t kChildRoleCount = 4;
 
 // First message to every child: who it is and how to behave.
 struct Hello {
@@ -75,6 +82,22 @@ static_assert(sizeof(Job) == 24);
 
 struct PoisonPill {
     static constexpr MessageType kType = MessageType::PoisonPill;
+};
+
+// To a producer after its Ready: put items first, first + 1, ... first +
+// count - 1 on the queue, one every intervalNs, then say Bye.
+struct Produce {
+    static constexpr MessageType kType = MessageType::Produce;
+    std::uint32_t first;
+    std::uint32_t count;
+    std::int64_t intervalNs;
+};
+static_assert(sizeof(Produce) == 16);
+
+// To a server after its Ready, carrying one fd (SCM_RIGHTS): the listening
+// socket to accept() on until a PoisonPill.
+struct Serve {
+    static constexpr MessageType kType = MessageType::Serve;
 };
 
 struct Ready {
@@ -111,6 +134,15 @@ struct Bye {
 };
 static_assert(sizeof(Bye) == 48);
 
+// From a producer: item `seq` is on the queue (Cotyledon's queue.put(i)).
+struct Item {
+    static constexpr MessageType kType = MessageType::Item;
+    std::uint32_t seq;
+    std::uint32_t reserved;
+    std::int64_t producedNs;
+};
+static_assert(sizeof(Item) == 16);
+
 // Carries two fds (SCM_RIGHTS): the child's socket, then its ring.
 struct Fork {
     static constexpr MessageType kType = MessageType::Fork;
@@ -141,6 +173,31 @@ struct ForkFailed {
 };
 static_assert(sizeof(ForkFailed) == 8);
 
+// The prefork scenario's requests, over TCP on 127.0.0.1 (not the control
+// socket): one connection per request, the client sends a Request, the
+// server that accept()ed it answers with a Response and closes.
+constexpr std::uint32_t kRequestMagic = 0x51525053; // "SPRQ"
+constexpr std::uint32_t kResponseMagic = 0x53525053; // "SPRS"
+
+struct Request {
+    std::uint32_t magic; // kRequestMagic
+    std::uint32_t index; // the request's number, echoed in the Response
+    std::int64_t count; // sum_random's count: the work the request asks for
+    std::uint64_t seed;
+};
+static_assert(sizeof(Request) == 24);
+
+struct Response {
+    std::uint32_t magic; // kResponseMagic
+    std::uint32_t index;
+    std::uint32_t workerId; // the lane of the process that served it
+    std::int32_t pid;
+    std::int64_t result;
+    std::int64_t beginNs; // the work, as the server's TaskBegin / TaskEnd
+    std::int64_t endNs;
+};
+static_assert(sizeof(Response) == 40);
+
 // Payload size and fd count each type must have; false for an unknown type.
 constexpr bool expectedShape(std::uint16_t type, std::uint32_t* payload, int* fds)
 {
@@ -154,6 +211,16 @@ constexpr bool expectedShape(std::uint16_t type, std::uint32_t* payload, int* fd
         return true;
     case MessageType::PoisonPill:
         *payload = 0;
+        return true;
+    case MessageType::Produce:
+        *payload = sizeof(Produce);
+        return true;
+    case MessageType::Serve:
+        *payload = 0;
+        *fds = 1;
+        return true;
+    case MessageType::Item:
+        *payload = sizeof(Item);
         return true;
     case MessageType::Ready:
         *payload = sizeof(Ready);

@@ -10,8 +10,9 @@
 
 namespace spindle {
 
-RunContext::RunContext(const RunSpec& spec, Collector& collector, CancelToken& cancel, CpuSampler* sampler)
-    : m_spec(spec), m_collector(collector), m_cancel(cancel), m_sampler(sampler)
+RunContext::RunContext(
+    const RunSpec& spec, Collector& collector, CancelToken& cancel, CpuSampler* sampler, RunControl* control)
+    : m_spec(spec), m_collector(collector), m_cancel(cancel), m_sampler(sampler), m_control(control)
 {
     if (spec.flavour == Flavour::Python)
         m_gil = std::make_unique<Gil>(spec.switchIntervalUs * 1000);
@@ -183,6 +184,30 @@ std::vector<std::uint32_t> RunContext::takeRejectedTasks()
     std::lock_guard lock(m_resultsMutex);
     std::sort(m_rejectedTasks.begin(), m_rejectedTasks.end());
     return std::move(m_rejectedTasks);
+}
+
+void RunContext::setSupervisorStats(const SupervisorStats& stats)
+{
+    std::lock_guard lock(m_resultsMutex);
+    m_supervisorStats = stats;
+}
+
+std::optional<SupervisorStats> RunContext::supervisorStats()
+{
+    std::lock_guard lock(m_resultsMutex);
+    return m_supervisorStats;
+}
+
+void RunContext::setPreforkStats(const PreforkStats& stats)
+{
+    std::lock_guard lock(m_resultsMutex);
+    m_preforkStats = stats;
+}
+
+std::optional<PreforkStats> RunContext::preforkStats()
+{
+    std::lock_guard lock(m_resultsMutex);
+    return m_preforkStats;
 }
 
 } // namespace spindle

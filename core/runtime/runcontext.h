@@ -23,6 +23,7 @@ namespace spindle {
 
 class Collector;
 class CpuSampler;
+class RunControl;
 
 class RunContext {
 public:
@@ -31,11 +32,14 @@ public:
     // A coroutine loop's ring carries every coroutine on that loop.
     static constexpr std::uint32_t kLoopRingCapacity = 65536;
 
-    RunContext(const RunSpec& spec, Collector& collector, CancelToken& cancel, CpuSampler* sampler);
+    RunContext(const RunSpec& spec, Collector& collector, CancelToken& cancel, CpuSampler* sampler,
+        RunControl* control = nullptr);
 
     const RunSpec& spec() const { return m_spec; }
     CancelToken& cancel() { return m_cancel; }
     bool cancelled() const { return m_cancel.cancelled(); }
+    // Requests that change the run while it runs (nullptr when nobody can make any).
+    RunControl* control() { return m_control; }
     // The GIL of this process (python flavour), or nullptr (native).
     Gil* gil() { return m_gil.get(); }
 
@@ -82,12 +86,18 @@ public:
     std::optional<ExecutorStats> executorStats();
     void recordRejectedTask(std::uint32_t index);
     std::vector<std::uint32_t> takeRejectedTasks();
+    // Supervised and prefork runs: their figures (RunResult::supervisor, ::prefork).
+    void setSupervisorStats(const SupervisorStats& stats);
+    std::optional<SupervisorStats> supervisorStats();
+    void setPreforkStats(const PreforkStats& stats);
+    std::optional<PreforkStats> preforkStats();
 
 private:
     const RunSpec& m_spec;
     Collector& m_collector;
     CancelToken& m_cancel;
     CpuSampler* m_sampler;
+    RunControl* m_control;
     std::unique_ptr<Gil> m_gil;
     std::atomic<std::uint32_t> m_nextWorker{0};
     std::mutex m_resultsMutex;
@@ -98,6 +108,8 @@ private:
     std::vector<std::uint32_t> m_lostTasks;
     std::optional<ExecutorStats> m_executorStats;
     std::vector<std::uint32_t> m_rejectedTasks;
+    std::optional<SupervisorStats> m_supervisorStats;
+    std::optional<PreforkStats> m_preforkStats;
 };
 
 } // namespace spindle

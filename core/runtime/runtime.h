@@ -8,7 +8,7 @@
 namespace spindle {
 
 class RunContext;
-enum class Model : std::uint8_t;
+struct RunSpec;
 
 class Runtime {
 public:
@@ -18,7 +18,8 @@ public:
     virtual void execute(RunContext& run) = 0;
 };
 
-// The runtime for a model, or nullptr when this build has none.
-std::unique_ptr<Runtime> makeRuntime(Model model);
+// The runtime for a spec's model (and, for processes, its pattern), or
+// nullptr when this build has none.
+std::unique_ptr<Runtime> makeRuntime(const RunSpec& spec);
 
 } // namespace spindle

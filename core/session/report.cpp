@@ -93,6 +93,12 @@ QJsonObject runToJson(const RunResult& r, const RunResult* baseline)
         info[QLatin1String("cpu_s")] = rounded(static_cast<double>(w.cpuNs) / 1e9, 4);
         info[QLatin1String("spawn_us")] = rounded(static_cast<double>(w.spawnNs) / 1e3, 1);
         info[QLatin1String("tasks")] = static_cast<qint64>(w.tasksDone);
+        if (w.info.kind == WorkerKind::Process) {
+            info[QLatin1String("pid")] = static_cast<qint64>(w.info.pid);
+            info[QLatin1String("crashed")] = w.crashed;
+            if (!w.exitReason.isEmpty())
+                info[QLatin1String("exit")] = w.exitReason;
+        }
         if (r.spec.flavour == Flavour::Python && w.info.kind != WorkerKind::Coroutine) {
             info[QLatin1String("gil_wait_s")] = rounded(static_cast<double>(w.gil.waitNs) / 1e9, 4);
             info[QLatin1String("gil_switches")] = static_cast<qint64>(w.gil.switches);
@@ -127,6 +133,56 @@ QJsonObject runToJson(const RunResult& r, const RunResult* baseline)
             executor[QLatin1String("periodic")] = periodic;
         }
         run[QLatin1String("executor")] = executor;
+    }
+    if (r.supervisor) {
+        const SupervisorStats& v = *r.supervisor;
+        QJsonObject supervisor;
+        supervisor[QLatin1String("produced")] = static_cast<qint64>(v.produced);
+        supervisor[QLatin1String("consumed")] = static_cast<qint64>(v.consumed);
+        supervisor[QLatin1String("redelivered")] = static_cast<qint64>(v.redelivered);
+        supervisor[QLatin1String("crashed")] = static_cast<qint64>(v.crashed);
+        supervisor[QLatin1String("killed_on_purpose")] = static_cast<qint64>(v.killed);
+        supervisor[QLatin1String("restarts")] = static_cast<qint64>(v.restarts);
+        supervisor[QLatin1String("reconfigures")] = static_cast<qint64>(v.reconfigures);
+        supervisor[QLatin1String("consumers_at_start")] = r.workerCount;
+        supervisor[QLatin1String("consumers_at_end")] = v.consumersAtEnd;
+        supervisor[QLatin1String("consumers_peak")] = v.consumersPeak;
+        supervisor[QLatin1String("kill_every")] = static_cast<qint64>(r.spec.killEvery);
+        run[QLatin1String("supervisor")] = supervisor;
+    }
+    if (r.prefork) {
+        const PreforkStats& p = *r.prefork;
+        QJsonObject prefork;
+        prefork[QLatin1String("address")] = QStringLiteral("127.0.0.1");
+        prefork[QLatin1String("port")] = static_cast<int>(p.port);
+        prefork[QLatin1String("requests")] = static_cast<qint64>(p.requests);
+        prefork[QLatin1String("answered")] = static_cast<qint64>(p.answered);
+        prefork[QLatin1String("failed")] = static_cast<qint64>(p.failed);
+        prefork[QLatin1String("client_s")] = rounded(static_cast<double>(p.clientNs) / 1e9, 4);
+        prefork[QLatin1String("requests_per_s")] = rounded(p.requestsPerS(), 1);
+        // Per server process: what the client got from it, over the client's time.
+        QJsonArray servers;
+        for (const WorkerResult& w : r.workers) {
+            if (w.info.role != WorkerRole::Worker)
+                continue;
+            std::uint64_t answered = 0;
+            for (const TaskResult& t : r.tasks)
+                answered += t.worker == w.info.id ? 1 : 0;
+            QJsonObject server;
+            server[QLatin1String("id")] = static_cast<qint64>(w.info.id);
+            server[QLatin1String("name")] = w.info.name;
+            server[QLatin1String("pid")] = static_cast<qint64>(w.info.pid);
+            server[QLatin1String("requests")] = static_cast<qint64>(answered);
+            server[QLatin1String("requests_per_s")] = p.clientNs > 0
+                ? rounded(static_cast<double>(answered) * 1e9 / static_cast<double>(p.clientNs), 1)
+                : 0.0;
+            server[QLatin1String("share_pct")] = p.answered > 0
+                ? rounded(100.0 * static_cast<double>(answered) / static_cast<double>(p.answered), 1)
+                : 0.0;
+            servers.append(server);
+        }
+        prefork[QLatin1String("servers")] = servers;
+        run[QLatin1String("prefork")] = prefork;
     }
     if (r.memory) {
         const MemoryStats& m = *r.memory;

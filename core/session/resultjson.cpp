@@ -71,6 +71,11 @@ QJsonObject toJson(const RunSpec& spec)
     o[QLatin1String("submit_interval_ms")] = i64(spec.submitIntervalMs);
     o[QLatin1String("fail_every")] = i64(spec.failEvery);
     o[QLatin1String("periodic_ms")] = i64(spec.periodicMs);
+    o[QLatin1String("pattern")] = qstr(toString(spec.pattern));
+    o[QLatin1String("produce_interval_ms")] = i64(spec.produceIntervalMs);
+    o[QLatin1String("kill_every")] = i64(spec.killEvery);
+    o[QLatin1String("resize_to")] = spec.resizeTo;
+    o[QLatin1String("client_connections")] = spec.clientConnections;
     return o;
 }
 
@@ -118,6 +123,19 @@ std::optional<RunSpec> runSpecFromJson(const QJsonObject& o, QString* error)
     spec.submitIntervalMs = get(o, "submit_interval_ms");
     spec.failEvery = get(o, "fail_every");
     spec.periodicMs = get(o, "periodic_ms");
+    if (o.contains(QLatin1String("pattern"))) {
+        const auto pattern = parseProcessPattern(utf8(o.value(QLatin1String("pattern"))));
+        if (!pattern) {
+            *error = QStringLiteral("run spec has an unknown process pattern '%1'")
+                         .arg(o.value(QLatin1String("pattern")).toString());
+            return std::nullopt;
+        }
+        spec.pattern = *pattern;
+    }
+    spec.produceIntervalMs = get(o, "produce_interval_ms");
+    spec.killEvery = get(o, "kill_every");
+    spec.resizeTo = o.value(QLatin1String("resize_to")).toInt();
+    spec.clientConnections = o.value(QLatin1String("client_connections")).toInt();
     return spec;
 }
 
@@ -181,6 +199,12 @@ QJsonObject toJson(const RunResult& r)
         wo[QLatin1String("end_ns")] = i64(w.endNs);
         wo[QLatin1String("tasks_done")] = static_cast<qint64>(w.tasksDone);
         wo[QLatin1String("gil")] = gilToJson(w.gil);
+        if (w.info.kind == WorkerKind::Process) {
+            wo[QLatin1String("crashed")] = w.crashed;
+            wo[QLatin1String("exit_status")] = w.exitStatus;
+            wo[QLatin1String("term_signal")] = w.termSignal;
+            wo[QLatin1String("exit_reason")] = w.exitReason;
+        }
         workers.append(wo);
     }
     o[QLatin1String("workers")] = workers;
@@ -210,6 +234,18 @@ QJsonObject toJson(const RunResult& r)
     if (r.loopLag)
         o[QLatin1String("loop_lag")] = QJsonArray{static_cast<qint64>(r.loopLag->count), i64(r.loopLag->maxNs),
                                                   i64(r.loopLag->totalNs)};
+    if (r.supervisor) {
+        const SupervisorStats& v = *r.supervisor;
+        o[QLatin1String("supervisor")] = QJsonArray {static_cast<qint64>(v.produced),
+            static_cast<qint64>(v.consumed), static_cast<qint64>(v.redelivered),
+            static_cast<qint64>(v.crashed), static_cast<qint64>(v.killed), static_cast<qint64>(v.restarts),
+            static_cast<qint64>(v.reconfigures), v.consumersAtEnd, v.consumersPeak};
+    }
+    if (r.prefork) {
+        const PreforkStats& p = *r.prefork;
+        o[QLatin1String("prefork")] = QJsonArray {static_cast<int>(p.port), static_cast<qint64>(p.requests),
+            static_cast<qint64>(p.answered), static_cast<qint64>(p.failed), i64(p.clientNs)};
+    }
     return o;
 }
 
@@ -249,6 +285,10 @@ std::optional<RunResult> runResultFromJson(const QJsonObject& o, QString* error)
         w.endNs = get(wo, "end_ns");
         w.tasksDone = static_cast<std::uint64_t>(get(wo, "tasks_done"));
         w.gil = gilFromJson(wo.value(QLatin1String("gil")).toObject());
+        w.crashed = wo.value(QLatin1String("crashed")).toBool();
+        w.exitStatus = wo.value(QLatin1String("exit_status")).toInt();
+        w.termSignal = wo.value(QLatin1String("term_signal")).toInt();
+        w.exitReason = wo.value(QLatin1String("exit_reason")).toString();
         r.workers.push_back(w);
     }
     r.processCpuNs = get(o, "process_cpu_ns");
@@ -281,6 +321,17 @@ std::optional<RunResult> runResultFromJson(const QJsonObject& o, QString* error)
         const QJsonArray a = o.value(QLatin1String("loop_lag")).toArray();
         r.loopLag = LoopLagStats{static_cast<std::uint64_t>(a.at(0).toInteger()), a.at(1).toInteger(),
                                  a.at(2).toInteger()};
+    }
+    const auto u64 = [](const QJsonValue& v) { return static_cast<std::uint64_t>(v.toInteger()); };
+    if (o.contains(QLatin1String("supervisor"))) {
+        const QJsonArray a = o.value(QLatin1String("supervisor")).toArray();
+        r.supervisor = SupervisorStats {u64(a.at(0)), u64(a.at(1)), u64(a.at(2)), u64(a.at(3)), u64(a.at(4)),
+            u64(a.at(5)), u64(a.at(6)), a.at(7).toInt(), a.at(8).toInt()};
+    }
+    if (o.contains(QLatin1String("prefork"))) {
+        const QJsonArray a = o.value(QLatin1String("prefork")).toArray();
+        r.prefork = PreforkStats {static_cast<std::uint16_t>(a.at(0).toInt()), u64(a.at(1)), u64(a.at(2)),
+            u64(a.at(3)), a.at(4).toInteger()};
     }
     return r;
 }

@@ -163,6 +163,43 @@ TEST(Cli, RunWritesTheReportWithTheContractFields)
     }
 }
 
+TEST(Cli, PreforkAndDaemonsWriteTheirOwnFiguresInTheReport)
+{
+    QTemporaryDir dir;
+    const QString report = dir.filePath(QStringLiteral("prefork.json"));
+    Outcome o = runSpindle({QStringLiteral("run"), QStringLiteral("prefork"), QStringLiteral("--workers"),
+        QStringLiteral("2"), QStringLiteral("--param"), QStringLiteral("requests=60"), QStringLiteral("--param"),
+        QStringLiteral("work=1000"), QStringLiteral("--report"), report});
+    ASSERT_EQ(o.status, 0) << o.err.toStdString();
+    QJsonObject run = readJson(report)[QLatin1String("runs")].toArray()[0].toObject();
+    EXPECT_EQ(run[QLatin1String("model")].toString(), QStringLiteral("processes"));
+    for (const char* key : {"wall_s", "cpu_s", "cpu_pct"})
+        EXPECT_TRUE(run[QLatin1String(key)].isDouble()) << key;
+    EXPECT_EQ(run[QLatin1String("tasks")].toArray().size(), 60);
+    const QJsonObject prefork = run[QLatin1String("prefork")].toObject();
+    EXPECT_EQ(prefork[QLatin1String("address")].toString(), QStringLiteral("127.0.0.1"));
+    EXPECT_GT(prefork[QLatin1String("port")].toInt(), 0);
+    EXPECT_EQ(prefork[QLatin1String("answered")].toInt(), 60);
+    EXPECT_EQ(prefork[QLatin1String("failed")].toInt(), 0);
+    EXPECT_GT(prefork[QLatin1String("requests_per_s")].toDouble(), 0.0);
+    const QJsonArray servers = prefork[QLatin1String("servers")].toArray();
+    ASSERT_EQ(servers.size(), 2);
+    EXPECT_EQ(servers[0][QLatin1String("requests")].toInt() + servers[1][QLatin1String("requests")].toInt(), 60);
+
+    const QString daemons = dir.filePath(QStringLiteral("daemons.json"));
+    o = runSpindle({QStringLiteral("run"), QStringLiteral("daemons"), QStringLiteral("--workers"),
+        QStringLiteral("2"), QStringLiteral("--param"), QStringLiteral("items=8"), QStringLiteral("--param"),
+        QStringLiteral("item-ms=20"), QStringLiteral("--param"), QStringLiteral("produce-ms=1"),
+        QStringLiteral("--param"), QStringLiteral("kill-every=3"), QStringLiteral("--report"), daemons});
+    ASSERT_EQ(o.status, 0) << o.err.toStdString();
+    run = readJson(daemons)[QLatin1String("runs")].toArray()[0].toObject();
+    const QJsonObject supervisor = run[QLatin1String("supervisor")].toObject();
+    EXPECT_EQ(supervisor[QLatin1String("consumed")].toInt(), 8);
+    EXPECT_EQ(supervisor[QLatin1String("killed_on_purpose")].toInt(), 2); // after the 3rd and the 6th
+    EXPECT_EQ(supervisor[QLatin1String("restarts")].toInt(), 2);
+    EXPECT_EQ(supervisor[QLatin1String("crashed")].toInt(), 2);
+}
+
 TEST(Cli, TraceIsChromeTraceEventJson)
 {
     QTemporaryDir dir;

@@ -275,7 +275,7 @@ TEST_P(ProcessMalformed, MalformedMessagesAreRejectedAndTheChildKilled)
 }
 
 INSTANTIATE_TEST_SUITE_P(Process, ProcessMalformed,
-    ::testing::Values(std::pair {"bad-magic", "bad magic"}, std::pair {"bad-version", "protocol version 2"},
+    ::testing::Values(std::pair {"bad-magic", "bad magic"}, std::pair {"bad-version", "protocol version 3"},
         std::pair {"bad-length", "bad length"}, std::pair {"unknown-type", "unknown message type"},
         std::pair {"truncated", "truncated"}, std::pair {"short-header", "truncated"},
         std::pair {"oversize", "exceeds the maximum"}, std::pair {"wrong-size", "bad length"},

@@ -132,6 +132,8 @@ TEST(ScenarioCatalogue, SpecsScenariosHaveTheirParametersUnderSpecsNames)
         {QStringLiteral("scaling"), {QStringLiteral("max-workers"), QStringLiteral("repeats")}},
         {QStringLiteral("pools"), {QStringLiteral("backlog")}},
         {QStringLiteral("many-tasks"), {QStringLiteral("count")}},
+        {QStringLiteral("prefork"), {QStringLiteral("requests")}},
+        {QStringLiteral("daemons"), {}},
     };
     for (const auto& [id, names] : expected) {
         const Scenario* s = ScenarioCatalogue::builtin().find(id);

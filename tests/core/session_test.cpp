@@ -40,6 +40,11 @@ void expectSameSpec(const RunSpec& a, const RunSpec& b)
     EXPECT_EQ(a.submitIntervalMs, b.submitIntervalMs);
     EXPECT_EQ(a.failEvery, b.failEvery);
     EXPECT_EQ(a.periodicMs, b.periodicMs);
+    EXPECT_EQ(a.pattern, b.pattern);
+    EXPECT_EQ(a.produceIntervalMs, b.produceIntervalMs);
+    EXPECT_EQ(a.killEvery, b.killEvery);
+    EXPECT_EQ(a.resizeTo, b.resizeTo);
+    EXPECT_EQ(a.clientConnections, b.clientConnections);
 }
 
 void expectSameRun(const RunResult& a, const RunResult& b)
@@ -64,6 +69,8 @@ void expectSameRun(const RunResult& a, const RunResult& b)
     EXPECT_EQ(a.rejectedTasks, b.rejectedTasks);
     EXPECT_EQ(a.executor, b.executor);
     EXPECT_EQ(a.memory, b.memory);
+    EXPECT_EQ(a.supervisor, b.supervisor);
+    EXPECT_EQ(a.prefork, b.prefork);
     ASSERT_TRUE(a.recording && b.recording);
     EXPECT_EQ(a.recording->workers(), b.recording->workers());
     EXPECT_EQ(a.recording->eventCount(), b.recording->eventCount());
@@ -110,6 +117,27 @@ protected:
         pool.periodicMs = 20;
         pool.tasks.assign(5, TaskSpec{WorkloadKind::Sleep, 40});
         m_runs << spindle::test::runToEnd(engine, pool);
+        // Supervised children, one killed on purpose and restarted; a prefork server.
+        RunSpec daemons;
+        daemons.model = Model::Processes;
+        daemons.workers = 2;
+        daemons.pattern = ProcessPattern::Supervised;
+        daemons.produceIntervalMs = 1;
+        daemons.killEvery = 2;
+        daemons.resizeTo = 1;
+        daemons.tasks.assign(4, TaskSpec {WorkloadKind::Sleep, 20});
+        m_runs << spindle::test::runToEnd(engine, daemons);
+        RunSpec prefork;
+        prefork.model = Model::Processes;
+        prefork.workers = 2;
+        prefork.pattern = ProcessPattern::Prefork;
+        prefork.clientConnections = 3;
+        prefork.tasks.assign(10, TaskSpec {WorkloadKind::SumRandom, 1000});
+        m_runs << spindle::test::runToEnd(engine, prefork);
+        for (const RunResultPtr& r : m_runs)
+            ASSERT_TRUE(r && r->succeeded()) << (r ? r->error.toStdString() : "no result");
+        ASSERT_TRUE(m_runs[3]->supervisor && m_runs[3]->supervisor->crashed > 0);
+        ASSERT_TRUE(m_runs[4]->prefork && m_runs[4]->prefork->port > 0);
         writer->close();
         ASSERT_TRUE(writer->error().isEmpty());
     }

@@ -35,6 +35,14 @@ ParamValues shortParams(const QString& id)
         return {{QStringLiteral("seconds"), QStringLiteral("2")}};
     if (id == QStringLiteral("many-tasks"))
         return {{QStringLiteral("sleep-ms"), QStringLiteral("500")}};
+    if (id == QStringLiteral("daemons"))
+        return {{QStringLiteral("items"), QStringLiteral("24")},
+            {QStringLiteral("item-ms"), QStringLiteral("100")},
+            {QStringLiteral("produce-ms"), QStringLiteral("20")},
+            {QStringLiteral("kill-every"), QStringLiteral("8")}};
+    if (id == QStringLiteral("prefork"))
+        return {{QStringLiteral("requests"), QStringLiteral("300")},
+            {QStringLiteral("work"), QStringLiteral("300000")}};
     if (id == QStringLiteral("pools"))
         return {{QStringLiteral("tasks"), QStringLiteral("20")},
             {QStringLiteral("task-ms"), QStringLiteral("100")}};
