@@ -53,6 +53,7 @@ ProcessChannel::~ProcessChannel()
 ProcessChannel::ProcessChannel(ProcessChannel&& other) noexcept
     : m_fd(std::exchange(other.m_fd, -1)),
       m_nonBlocking(other.m_nonBlocking),
+      m_peerClosed(other.m_peerClosed),
       m_error(std::move(other.m_error))
 {
 }
@@ -63,6 +64,7 @@ ProcessChannel& ProcessChannel::operator=(ProcessChannel&& other) noexcept
         close();
         m_fd = std::exchange(other.m_fd, -1);
         m_nonBlocking = other.m_nonBlocking;
+        m_peerClosed = other.m_peerClosed;
         m_error = std::move(other.m_error);
     }
     return *this;
@@ -120,6 +122,7 @@ bool ProcessChannel::sendMessage(
             return true;
         if (n < 0 && errno == EINTR)
             continue;
+        m_peerClosed = n < 0 && (errno == EPIPE || errno == ECONNRESET);
         m_error = n < 0 ? errnoText("sendmsg") : std::string("sendmsg: short write");
         return false;
     }

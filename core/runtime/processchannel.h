@@ -84,12 +84,16 @@ public:
     Status receiveWithin(Frame* out, int timeoutMs);
 
     const std::string& error() const { return m_error; }
+    // The last send failed because the other end was closed (EPIPE, ECONNRESET):
+    // the peer left, which is news, not a fault of the sender.
+    bool peerClosed() const { return m_peerClosed; }
 
 private:
     Status malformed(Frame* out, std::string why);
 
     int m_fd = -1;
     bool m_nonBlocking = false;
+    bool m_peerClosed = false;
     std::string m_error;
 };
 

@@ -254,7 +254,7 @@ void ProcessPoolExecutor::dispatch()
         job.seed = m_run.spec().seed + item.task;
         if (!child.channel().send(job)) {
             m_pending.push_front(std::move(item));
-            violation(child, "it does not read its socket (" + child.channel().error() + ")");
+            sendFailed(child);
             continue;
         }
         // A cancel that raced with the hand-over loses: the child already has it.
@@ -284,9 +284,23 @@ void ProcessPoolExecutor::sendPill(ChildProcess& child)
     if (!child.channel().isOpen() || !child.violation.empty())
         return;
     if (!child.channel().send(wire::PoisonPill {})) {
+        sendFailed(child);
+        return;
+    }
+    child.phase = ChildProcess::Phase::Draining;
+}
+
+void ProcessPoolExecutor::sendFailed(ChildProcess& child)
+{
+    if (!child.channel().peerClosed()) {
         violation(child, "it does not read its socket (" + child.channel().error() + ")");
         return;
     }
+    // It closed its end first - leaving on its own, say after our SIGTERM -
+    // as if its EOF had been read: it must exit soon, and how it exits says
+    // whether it crashed.
+    child.channel().close();
+    child.closedAtNs = monotonicNs();
     child.phase = ChildProcess::Phase::Draining;
 }
 

@@ -100,6 +100,8 @@ private:
     void failItem(Item& item, const QString& why, bool lost);
     TaskResult taskResult(const ChildProcess& child, std::size_t index) const;
     void sendPill(ChildProcess& child);
+    // A send to the child failed: a protocol violation, unless it had closed its end.
+    void sendFailed(ChildProcess& child);
     std::int64_t nextDeadline() const;
     void finish();
 
