@@ -69,6 +69,8 @@ public:
     // back the state it had, unless the child has recorded one of its own
     // since. True when it recorded something.
     bool watchStop(const EventWriter& proxy);
+    // How often a supervisor calls watchStop(): the lane shows a SIGSTOP this late at most.
+    static constexpr std::int64_t kStopCheckNs = 100'000'000;
     bool isStopped() const { return m_stopped; }
 
     enum class Ending {

@@ -104,6 +104,7 @@ bool ChildSupervisor::open()
         return false;
     }
     m_proxyRing = m_run.newRing(1024);
+    m_nextStopCheckNs = monotonicNs() + ChildProcess::kStopCheckNs;
     return true;
 }
 
@@ -150,10 +151,23 @@ void ChildSupervisor::sendPill(ChildProcess& child)
     if (!child.channel().isOpen() || !child.violation.empty())
         return;
     if (!child.channel().send(wire::PoisonPill {})) {
-        violation(child, "it does not read its socket (" + child.channel().error() + ")");
+        sendFailed(child);
         return;
     }
     child.phase = ChildProcess::Phase::Draining;
+}
+
+void ChildSupervisor::sendFailed(ChildProcess& child)
+{
+    if (!child.channel().peerClosed()) {
+        violation(child, "it does not read its socket (" + child.channel().error() + ")");
+        return;
+    }
+    // As if its EOF had been read: it must exit soon, and how it exits says whether it crashed.
+    child.channel().close();
+    child.closedAtNs = monotonicNs();
+    if (child.phase != ChildProcess::Phase::Ended)
+        child.phase = ChildProcess::Phase::Draining;
 }
 
 void ChildSupervisor::violation(ChildProcess& child, const std::string& why)
@@ -188,6 +202,8 @@ std::int64_t ChildSupervisor::nextDeadline(std::int64_t untilNs) const
     if (m_killAtNs > 0)
         deadline = std::min(deadline, m_killAtNs);
     for (const auto& child : m_children) {
+        if (child->phase != ChildProcess::Phase::Ended)
+            deadline = std::min(deadline, m_nextStopCheckNs);
         if (child->phase != ChildProcess::Phase::Ended && child->closedAtNs > 0)
             deadline = std::min(deadline, child->closedAtNs + kLingerNs);
         if (child->phase != ChildProcess::Phase::Ended && !child->readyReceived && child->violation.empty())
@@ -258,6 +274,13 @@ void ChildSupervisor::waitAndHandle(std::int64_t untilNs)
 void ChildSupervisor::checkTimers()
 {
     const std::int64_t now = monotonicNs();
+    if (now >= m_nextStopCheckNs) {
+        m_nextStopCheckNs = now + ChildProcess::kStopCheckNs;
+        for (auto& child : m_children) {
+            if (child->phase != ChildProcess::Phase::Ended)
+                child->watchStop(EventWriter(m_proxyRing.get(), child->info().id));
+        }
+    }
     if (m_killAtNs > 0 && now >= m_killAtNs) {
         m_killAtNs = 0;
         for (auto& child : m_children) {

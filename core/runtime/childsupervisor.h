@@ -3,7 +3,8 @@
 // through the run's launcher (posix_spawn or the fork server), checks their
 // Ready and Bye, hands every other message to its owner, notices each death
 // on the child's pidfd, kills a child that breaks the protocol or lingers,
-// and on cancel stops them all (SIGTERM, SIGKILL after a grace period). A
+// and on cancel stops them all (SIGTERM, SIGKILL after a grace period); a
+// child stopped by a signal shows Stopped on its lane until continued. A
 // child that could not close its own lane has it closed on its behalf, and
 // each child's WorkerResult is recorded once it is reaped. What the children
 // are for - items, requests - is the owner's business (SupervisedRuntime,
@@ -62,6 +63,9 @@ public:
 
     // A PoisonPill: the child finishes what it does, says Bye and exits.
     void sendPill(ChildProcess& child);
+    // After a send to the child failed: a protocol violation, unless the child
+    // had closed its end (it is leaving; its exit says whether it crashed).
+    void sendFailed(ChildProcess& child);
     // Kills a child that broke the protocol; it is reported crashed with `why`.
     void violation(ChildProcess& child, const std::string& why);
     // Stops every child: SIGTERM now, SIGKILL after the grace period.
@@ -95,6 +99,7 @@ private:
     std::shared_ptr<EventRing> m_proxyRing;
     bool m_terminating = false;
     std::int64_t m_killAtNs = 0;
+    std::int64_t m_nextStopCheckNs = 0;
 };
 
 } // namespace spindle

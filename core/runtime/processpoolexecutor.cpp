@@ -26,9 +26,6 @@ constexpr int kMessagesPerRound = 64;
 // A child that has not said Ready by then is stuck (a loaded machine under a
 // sanitizer starts one in well under a second).
 constexpr std::int64_t kReadyTimeoutNs = 30'000'000'000;
-// How often live children are asked whether they were stopped or continued
-// (a pidfd only reports exits): the lane shows a SIGSTOP this late at most.
-constexpr std::int64_t kStopCheckNs = 100'000'000;
 
 } // namespace
 
@@ -148,7 +145,7 @@ void ProcessPoolExecutor::startChildren()
         return;
     }
     m_proxyRing = m_run.newRing(1024);
-    m_nextStopCheckNs = monotonicNs() + kStopCheckNs;
+    m_nextStopCheckNs = monotonicNs() + ChildProcess::kStopCheckNs;
     for (std::size_t w = 0; w < m_workerIds.size(); ++w) {
         if (m_wake->cancelled
             || !startChild(m_workerIds[w], QStringLiteral("%1 %2").arg(m_options.namePrefix).arg(w), false))
@@ -381,7 +378,7 @@ void ProcessPoolExecutor::waitAndHandle()
 
     const std::int64_t now = monotonicNs();
     if (now >= m_nextStopCheckNs) {
-        m_nextStopCheckNs = now + kStopCheckNs;
+        m_nextStopCheckNs = now + ChildProcess::kStopCheckNs;
         for (auto& child : m_children) {
             if (child->phase != ChildProcess::Phase::Ended)
                 child->watchStop(EventWriter(m_proxyRing.get(), child->info().id));

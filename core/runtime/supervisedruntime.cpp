@@ -235,7 +235,7 @@ void Master::dispatch()
         job.arg = task.arg;
         job.seed = m_run.spec().seed + item;
         if (!child.channel().send(job)) {
-            m_children.violation(child, "it does not read its socket (" + child.channel().error() + ")");
+            m_children.sendFailed(child);
             m_parked.pop_front();
             continue;
         }
@@ -256,7 +256,7 @@ void Master::childReady(ChildProcess& child)
     const wire::Produce produce {
         first, static_cast<std::uint32_t>(total()) - first, m_run.spec().produceIntervalMs * 1'000'000};
     if (!child.channel().send(produce))
-        m_children.violation(child, "it does not read its socket (" + child.channel().error() + ")");
+        m_children.sendFailed(child);
 }
 
 void Master::childMessage(ChildProcess& child, const ProcessChannel::Frame& frame)

@@ -5,6 +5,8 @@
 
 #include "engine.h"
 #include "processtestsupport.h"
+#include "scenarios/runplan.h"
+#include "scenarios/scenariocatalogue.h"
 #include "testsupport.h"
 
 #include <QSignalSpy>
@@ -195,6 +197,68 @@ TEST_P(ProcessFaults, AStoppedWorkerShowsStoppedOnItsLaneAndCancelStillEndsIt)
         for (const Event& e : engine.store()->laneEvents(w.info.id))
             EXPECT_NE(e.workerState(), WorkerState::Stopped) << w.info.name.toStdString();
     }
+    EXPECT_TRUE(childrenOf(::getpid()).empty()) << describe(childrenOf(::getpid()));
+}
+
+TEST(SupervisedFaults, AStoppedConsumerShowsStoppedAndTheItemsGoOnOnceContinued)
+{
+    // The daemons scenario's children are watched by ChildSupervisor, not the pool.
+    RunPlanInput input;
+    input.scenario = QStringLiteral("daemons");
+    input.workers = QStringLiteral("2");
+    input.params = {QStringLiteral("items=4"), QStringLiteral("item-ms=1500"), QStringLiteral("produce-ms=0"),
+        QStringLiteral("kill-every=0"), QStringLiteral("resize-to=0")};
+    RunPlan plan;
+    const auto refused = makeRunPlan(input, ScenarioCatalogue::builtin(), &plan);
+    ASSERT_FALSE(refused) << refused->toStdString();
+    ASSERT_EQ(plan.runs.size(), 1);
+    Engine engine;
+    QSignalSpy batches(&engine, &Engine::batchReady);
+    QSignalSpy finished(&engine, &Engine::runFinished);
+    ASSERT_TRUE(engine.start(plan.runs.front()).isEmpty());
+    // A consumer inside an item: its latest task event is a TaskBegin (a state may follow it).
+    pid_t consumer = 0;
+    const std::int64_t deadline = monotonicNs() + 20'000'000'000;
+    while (consumer == 0 && monotonicNs() < deadline) {
+        for (const WorkerInfo& info : engine.store()->workers()) {
+            if (info.kind != WorkerKind::Process || info.role != WorkerRole::Worker)
+                continue;
+            const auto events = engine.store()->laneEvents(info.id);
+            const auto task = std::find_if(events.rbegin(), events.rend(), [](const Event& e) {
+                return e.kind == EventKind::TaskBegin || e.kind == EventKind::TaskEnd;
+            });
+            if (task != events.rend() && task->kind == EventKind::TaskBegin)
+                consumer = info.pid;
+        }
+        if (consumer == 0)
+            batches.wait(50);
+    }
+    ASSERT_GT(consumer, 0) << "no consumer began an item";
+    const std::uint32_t lane = laneOf(engine, consumer);
+    const auto before = lastState(engine.store()->laneEvents(lane));
+    ASSERT_TRUE(before);
+
+    // Stopped and continued within its 1.5 s item: the lane shows both.
+    ASSERT_EQ(::kill(consumer, SIGSTOP), 0);
+    ASSERT_TRUE(waitForLaneState(engine, batches, lane, WorkerState::Stopped));
+    ASSERT_EQ(::kill(consumer, SIGCONT), 0);
+    ASSERT_TRUE(waitForLaneState(engine, batches, lane, before->workerState()));
+
+    ASSERT_TRUE(finished.wait(60'000));
+    const auto result = finished.takeFirst().at(0).value<RunResultPtr>();
+    EXPECT_TRUE(result->succeeded()) << result->error.toStdString();
+    EXPECT_EQ(result->tasks.size(), 4u) << "every item consumed";
+    const WorkerResult* w = workerByPid(*result, consumer);
+    ASSERT_NE(w, nullptr);
+    EXPECT_FALSE(w->crashed) << w->exitReason.toStdString();
+    EXPECT_GE(w->tasksDone, 1u);
+    const auto events = engine.store()->laneEvents(lane);
+    EXPECT_TRUE(std::any_of(events.begin(), events.end(), [](const Event& e) {
+        return e.kind == EventKind::State && e.workerState() == WorkerState::Stopped;
+    }));
+    EXPECT_TRUE(std::is_sorted(
+        events.begin(), events.end(), [](const Event& x, const Event& y) { return x.tNs < y.tNs; }));
+    EXPECT_EQ(lastState(events)->workerState(), WorkerState::Exited);
     EXPECT_TRUE(childrenOf(::getpid()).empty()) << describe(childrenOf(::getpid()));
 }
 
