@@ -2,6 +2,7 @@
 // back what it can and says what is wrong; the file is never modified.
 
 #include "engine.h"
+#include "session/sessionformat.h"
 #include "session/sessionreader.h"
 #include "session/sessionwriter.h"
 #include "testsupport.h"
@@ -12,6 +13,8 @@
 #include <QTemporaryDir>
 
 #include <gtest/gtest.h>
+
+#include <cstring>
 
 using namespace spindle;
 
@@ -238,4 +241,39 @@ TEST(SessionWriter, AnUnwritablePathIsRefusedNamingIt)
     QString error;
     EXPECT_FALSE(writer.open(QStringLiteral("/nonexistent-dir/s.spindle"), &error));
     EXPECT_TRUE(error.contains(QLatin1String("/nonexistent-dir/s.spindle"))) << error.toStdString();
+}
+
+TEST(SessionReader, ATimeNoClockCouldGiveEndsTheRecoveryThere)
+{
+    // Header, a run's beginning, then events with a negative time: what
+    // comes before is kept, the chunk is named as malformed.
+    namespace fmt = sessionformat;
+    QByteArray bytes(fmt::kMagic, sizeof fmt::kMagic);
+    const auto put = [&bytes](auto v) { bytes.append(reinterpret_cast<const char*>(&v), sizeof v); };
+    put(fmt::kVersion);
+    put(std::uint32_t {0});
+    const auto chunk = [&](fmt::Chunk type, const QByteArray& payload) {
+        const auto at = bytes.size();
+        put(static_cast<std::uint32_t>(type));
+        put(static_cast<std::uint32_t>(payload.size()));
+        put(std::uint64_t {7});
+        bytes.append(payload);
+        put(fmt::crc32(bytes.constData() + at, static_cast<std::size_t>(bytes.size() - at)));
+    };
+    chunk(fmt::Chunk::RunBegin,
+        R"({"spec": {"model": "threads", "flavour": "python", "workers": 1}, "start_ns": 1000})");
+    const auto goodEnd = bytes.size();
+    QByteArray event(fmt::kEventBytes, '\0');
+    const std::int64_t before = -5;
+    std::memcpy(event.data(), &before, sizeof before);
+    chunk(fmt::Chunk::Events, event);
+    SessionReadReport report;
+    QString error;
+    const auto session = readSessionBytes(bytes, QStringLiteral("crafted.spindle"), &report, &error);
+    ASSERT_TRUE(session) << error.toStdString();
+    ASSERT_EQ(session->runs.size(), 1);
+    EXPECT_EQ(session->runs[0]->recording->eventCount(), 0u);
+    ASSERT_EQ(report.problems.size(), 1);
+    EXPECT_TRUE(report.problems[0].contains(QLatin1String("time -5 ns"))) << report.problems[0].toStdString();
+    EXPECT_EQ(report.bytesUsed, goodEnd);
 }
