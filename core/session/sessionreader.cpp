@@ -2,6 +2,7 @@
 
 #include "session/resultjson.h"
 #include "session/sessionformat.h"
+#include "stream/collector.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -31,6 +32,13 @@ bool isTime(std::int64_t ns)
     return ns >= 0 && ns < fmt::kMaxTimeNs;
 }
 
+// The collector drops events of higher ids live; the store keeps a lane per
+// id up to the highest, so a bound here bounds what a few bytes can allocate.
+bool isWorkerId(std::uint32_t id)
+{
+    return id < Collector::kMaxWorkerId;
+}
+
 struct RunBuilder {
     std::optional<RunSpec> spec;
     std::int64_t startNs = 0;
@@ -51,8 +59,11 @@ QString apply(fmt::Chunk type, const char* payload, std::uint32_t length, RunBui
     }
     case fmt::Chunk::Workers: {
         std::vector<WorkerInfo> workers;
-        for (const QJsonValue& v : QJsonDocument::fromJson(QByteArray(payload, length)).array())
+        for (const QJsonValue& v : QJsonDocument::fromJson(QByteArray(payload, length)).array()) {
             workers.push_back(workerInfoFromJson(v.toObject()));
+            if (!isWorkerId(workers.back().id))
+                return QStringLiteral("a worker has id %1, beyond any run's limit").arg(workers.back().id);
+        }
         run.store->addWorkers(workers);
         return {};
     }
@@ -68,7 +79,7 @@ QString apply(fmt::Chunk type, const char* payload, std::uint32_t length, RunBui
             e.kind = static_cast<EventKind>(take<std::uint8_t>(p));
             e.state = take<std::uint8_t>(p);
             e.aux = take<std::uint16_t>(p);
-            if (e.worker > 10'000'000)
+            if (!isWorkerId(e.worker))
                 return QStringLiteral("an event names worker %1, beyond any run's limit").arg(e.worker);
             if (!isTime(e.tNs))
                 return QStringLiteral("an event has time %1 ns, outside 0 … 2^62").arg(e.tNs);
@@ -93,6 +104,9 @@ QString apply(fmt::Chunk type, const char* payload, std::uint32_t length, RunBui
                 s.runDelayNs = take<std::int64_t>(p);
                 if (!isTime(s.tNs) || !isTime(s.cpuNs) || !isTime(s.runDelayNs))
                     return QStringLiteral("a thread CPU sample has a time or CPU figure outside 0 … 2^62 ns");
+                if (!isWorkerId(s.worker))
+                    return QStringLiteral("a thread CPU sample names worker %1, beyond any run's limit")
+                        .arg(s.worker);
                 threadCpu.push_back(s);
             } else {
                 CoreCpuSample s{};
