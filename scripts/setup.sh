@@ -10,12 +10,16 @@ SPINDLE_PACKAGES=(
   xvfb xauth fonts-dejavu-core
   dpkg-dev file desktop-file-utils appstream
 )
+# Only scripts/fuzz needs these: clang and its libFuzzer runtime.
+SPINDLE_FUZZ_PACKAGES=(clang libclang-rt-14-dev)
 
 spindle_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
+# spindle_install_packages [package...]   (default: SPINDLE_PACKAGES)
 spindle_install_packages() {
-  local missing=()
-  for pkg in "${SPINDLE_PACKAGES[@]}"; do
+  local missing=() wanted=("$@")
+  [ $# -gt 0 ] || wanted=("${SPINDLE_PACKAGES[@]}")
+  for pkg in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
   done
   [ ${#missing[@]} -eq 0 ] && return 0

@@ -8,7 +8,7 @@
 namespace spindle {
 
 ThreadPoolExecutor::ThreadPoolExecutor(RunContext& run, int workers, const QString& namePrefix)
-    : m_run(run), m_workerCount(static_cast<std::size_t>(std::max(0, workers)))
+    : m_workerCount(static_cast<std::size_t>(std::max(0, workers)))
 {
     run.cancel().onCancel([queue = m_queue] { queue->close(); });
     for (int w = 0; w < workers; ++w) {

@@ -53,7 +53,6 @@ private:
     };
     void workerLoop(WorkerContext& ctx, WorkerResult& worker);
 
-    RunContext& m_run;
     const std::size_t m_workerCount;
     std::size_t m_backlogLimit = 0;
     std::size_t m_inFlight = 0; // accepted calls not finished yet (m_itemsMutex)

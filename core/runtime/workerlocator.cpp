@@ -28,8 +28,11 @@ QStringList WorkerLocator::candidates()
     QStringList paths;
     // applicationFilePath() needs an application object; a library user
     // without one still finds the build or the installed worker.
-    if (QCoreApplication::instance() != nullptr)
-        paths << QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("spindle-worker"));
+    if (QCoreApplication::instance() != nullptr) {
+        const QDir programDir(QCoreApplication::applicationDirPath());
+        paths << programDir.filePath(QStringLiteral("spindle-worker"))
+              << QDir::cleanPath(programDir.filePath(QStringLiteral(SPINDLE_WORKER_RELATIVE_PATH)));
+    }
     paths << QStringLiteral(SPINDLE_WORKER_BUILD_PATH) << QStringLiteral(SPINDLE_WORKER_INSTALL_PATH);
     return paths;
 }

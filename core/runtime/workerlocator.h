@@ -1,7 +1,9 @@
 #pragma once
 // Finds the spindle-worker executable: $SPINDLE_WORKER when set (then nothing
 // else is tried: the user asked for that one), otherwise next to the running
-// program, then in the build tree, then where it is installed.
+// program, then where the package installs it relative to the program
+// (bin/../libexec/spindle/), then in the build tree, then in the configured
+// install folder.
 
 #include <QString>
 #include <QStringList>

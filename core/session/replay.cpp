@@ -78,11 +78,44 @@ std::vector<EventBatch> Replay::toBatches(const RunResult& run, std::int64_t bat
         entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
 
     std::size_t e = 0, t = 0, c = 0, w = 0;
+    // The earliest time still to send; `end` when everything is sent.
+    const auto nextPending = [&] {
+        std::int64_t next = end;
+        if (w < entries.size())
+            next = std::min(next, entries[w].first);
+        if (e < events.size())
+            next = std::min(next, events[e].tNs);
+        if (t < threads.size())
+            next = std::min(next, threads[t].tNs);
+        if (c < cores.size())
+            next = std::min(next, cores[c].tNs);
+        return next;
+    };
+    // Batches close every batchNs after the origin. Offsets from it are
+    // unsigned: a damaged file's times may span more than int64 can hold.
+    const auto offsetOf = [origin](std::int64_t tNs) {
+        return static_cast<std::uint64_t>(tNs) - static_cast<std::uint64_t>(origin);
+    };
+    const auto step = static_cast<std::uint64_t>(batchNs);
+    const std::uint64_t length = offsetOf(end);
+    const auto saturatedAdd = [](std::uint64_t a, std::uint64_t b) {
+        return a > std::numeric_limits<std::uint64_t>::max() - b ? std::numeric_limits<std::uint64_t>::max()
+                                                                 : a + b;
+    };
+    std::uint64_t closeOffset = 0;
     std::uint64_t sequence = 0;
-    for (std::int64_t close = origin + batchNs;; close += batchNs) {
-        const bool last = close >= end;
-        if (last)
-            close = end;
+    for (;;) {
+        // The next batch that has anything in it: a quiet stretch of the run
+        // is skipped, not sent as empty batches, so a long pause (or a far-off
+        // time in a damaged file) costs nothing.
+        closeOffset = saturatedAdd(closeOffset, step);
+        if (const std::int64_t next = nextPending(); next > origin && offsetOf(next) > closeOffset) {
+            const std::uint64_t n = offsetOf(next);
+            closeOffset = n % step == 0 ? n : saturatedAdd(n - n % step, step);
+        }
+        const bool last = closeOffset >= length;
+        const std::int64_t close
+            = last ? end : static_cast<std::int64_t>(static_cast<std::uint64_t>(origin) + closeOffset);
         EventBatch b;
         b.runId = run.runId;
         b.tNs = close;

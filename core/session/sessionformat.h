@@ -25,6 +25,12 @@ enum class Chunk : std::uint32_t {
     RunEnd = 6,    // JSON: the run's result
 };
 
+// Times are CLOCK_MONOTONIC nanoseconds and CPU figures nanoseconds of CPU
+// time: never negative, and below 2^62 (146 years) in any real recording.
+// The reader refuses a chunk with one beyond that, so that the difference of
+// any two of them fits in 64 bits.
+constexpr std::int64_t kMaxTimeNs = std::int64_t {1} << 62;
+
 constexpr std::size_t kEventBytes = 24;
 constexpr std::size_t kThreadCpuBytes = 28;
 constexpr std::size_t kCoreCpuBytes = 14;

@@ -2,6 +2,7 @@
 
 #include "session/resultjson.h"
 #include "session/sessionformat.h"
+#include "stream/collector.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -26,6 +27,18 @@ T take(const char*& p)
     return v;
 }
 
+bool isTime(std::int64_t ns)
+{
+    return ns >= 0 && ns < fmt::kMaxTimeNs;
+}
+
+// The collector drops events of higher ids live; the store keeps a lane per
+// id up to the highest, so a bound here bounds what a few bytes can allocate.
+bool isWorkerId(std::uint32_t id)
+{
+    return id < Collector::kMaxWorkerId;
+}
+
 struct RunBuilder {
     std::optional<RunSpec> spec;
     std::int64_t startNs = 0;
@@ -46,8 +59,11 @@ QString apply(fmt::Chunk type, const char* payload, std::uint32_t length, RunBui
     }
     case fmt::Chunk::Workers: {
         std::vector<WorkerInfo> workers;
-        for (const QJsonValue& v : QJsonDocument::fromJson(QByteArray(payload, length)).array())
+        for (const QJsonValue& v : QJsonDocument::fromJson(QByteArray(payload, length)).array()) {
             workers.push_back(workerInfoFromJson(v.toObject()));
+            if (!isWorkerId(workers.back().id))
+                return QStringLiteral("a worker has id %1, beyond any run's limit").arg(workers.back().id);
+        }
         run.store->addWorkers(workers);
         return {};
     }
@@ -63,8 +79,10 @@ QString apply(fmt::Chunk type, const char* payload, std::uint32_t length, RunBui
             e.kind = static_cast<EventKind>(take<std::uint8_t>(p));
             e.state = take<std::uint8_t>(p);
             e.aux = take<std::uint16_t>(p);
-            if (e.worker > 10'000'000)
+            if (!isWorkerId(e.worker))
                 return QStringLiteral("an event names worker %1, beyond any run's limit").arg(e.worker);
+            if (!isTime(e.tNs))
+                return QStringLiteral("an event has time %1 ns, outside 0 … 2^62").arg(e.tNs);
         }
         run.store->append(events);
         return {};
@@ -84,12 +102,19 @@ QString apply(fmt::Chunk type, const char* payload, std::uint32_t length, RunBui
                 s.worker = take<std::uint32_t>(p);
                 s.cpuNs = take<std::int64_t>(p);
                 s.runDelayNs = take<std::int64_t>(p);
+                if (!isTime(s.tNs) || !isTime(s.cpuNs) || !isTime(s.runDelayNs))
+                    return QStringLiteral("a thread CPU sample has a time or CPU figure outside 0 … 2^62 ns");
+                if (!isWorkerId(s.worker))
+                    return QStringLiteral("a thread CPU sample names worker %1, beyond any run's limit")
+                        .arg(s.worker);
                 threadCpu.push_back(s);
             } else {
                 CoreCpuSample s{};
                 s.tNs = take<std::int64_t>(p);
                 s.core = take<std::int16_t>(p);
                 s.busyPct = take<float>(p);
+                if (!isTime(s.tNs))
+                    return QStringLiteral("a core CPU sample has time %1 ns, outside 0 … 2^62").arg(s.tNs);
                 coreCpu.push_back(s);
             }
         }
@@ -115,21 +140,28 @@ std::optional<Session> readSession(const QString& path, SessionReadReport* repor
     }
     const QByteArray bytes = file.readAll();
     file.close();
+    return readSessionBytes(bytes, path, report, error);
+}
+
+std::optional<Session> readSessionBytes(
+    const QByteArray& bytes, const QString& name, SessionReadReport* report, QString* error)
+{
     *report = SessionReadReport{};
     report->fileBytes = bytes.size();
     if (static_cast<std::size_t>(bytes.size()) < fmt::kHeaderBytes) {
-        *error = QStringLiteral("%1 is not a Spindle session: it has only %2 bytes").arg(path).arg(bytes.size());
+        *error
+            = QStringLiteral("%1 is not a Spindle session: it has only %2 bytes").arg(name).arg(bytes.size());
         return std::nullopt;
     }
     if (std::memcmp(bytes.constData(), fmt::kMagic, sizeof fmt::kMagic) != 0) {
-        *error = QStringLiteral("%1 is not a Spindle session: it does not start with \"SPINDLES\"").arg(path);
+        *error = QStringLiteral("%1 is not a Spindle session: it does not start with \"SPINDLES\"").arg(name);
         return std::nullopt;
     }
     const char* h = bytes.constData() + sizeof fmt::kMagic;
     const auto version = take<std::uint32_t>(h);
     if (version > fmt::kVersion) {
         *error = QStringLiteral("%1 was written by a newer Spindle (format %2; this one reads up to %3)")
-                     .arg(path)
+                     .arg(name)
                      .arg(version)
                      .arg(fmt::kVersion);
         return std::nullopt;
@@ -209,7 +241,8 @@ std::optional<Session> readSession(const QString& path, SessionReadReport* repor
         session.runs << result;
     }
     if (session.runs.isEmpty() && !report->problems.isEmpty()) {
-        *error = QStringLiteral("%1: no run could be recovered: %2").arg(path, report->problems.join(QStringLiteral("; ")));
+        *error = QStringLiteral("%1: no run could be recovered: %2")
+                     .arg(name, report->problems.join(QStringLiteral("; ")));
         return std::nullopt;
     }
     return session;

@@ -5,6 +5,7 @@
 
 #include "model/runresult.h"
 
+#include <QByteArray>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -25,5 +26,9 @@ struct SessionReadReport {
 
 // nullopt (and *error) when the file cannot be read or is not a session.
 std::optional<Session> readSession(const QString& path, SessionReadReport* report, QString* error);
+// The same over a file's bytes already in memory (the fuzz target reads this
+// way); `name` stands for the file in messages.
+std::optional<Session> readSessionBytes(
+    const QByteArray& bytes, const QString& name, SessionReadReport* report, QString* error);
 
 } // namespace spindle

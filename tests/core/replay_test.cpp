@@ -260,3 +260,33 @@ TEST(Replay, ARunWithoutRecordingReplaysAsNothing)
     EXPECT_EQ(replay.model()->laneCount(), 0);
     EXPECT_TRUE(replay.atEnd());
 }
+
+TEST(Replay, ALongQuietStretchCostsNoEmptyBatches)
+{
+    // A pause of a year between two events (a damaged file can claim more):
+    // batches for the quiet stretch would number two billion.
+    constexpr std::int64_t kYear = 365LL * 24 * 3600 * 1000 * kMs;
+    auto store = std::make_shared<EventStore>();
+    store->addWorkers({info(0)});
+    store->append({state(0, 0, WorkerState::Running), state(0, 5 * kMs, WorkerState::Sleeping),
+        state(0, kYear + 3 * kMs, WorkerState::Exited)});
+    RunResult run;
+    run.startNs = kT0;
+    run.endNs = kT0 + kYear + 40 * kMs;
+    run.recording = store;
+    const std::vector<EventBatch> batches = Replay::toBatches(run);
+    ASSERT_EQ(batches.size(), 3u);
+    EXPECT_EQ(batches[0].tNs, kT0 + Replay::kBatchNs);
+    EXPECT_EQ(batches[0].events.size(), 2u);
+    // The batch holding the late event closes on the same 16 ms grid as live.
+    EXPECT_EQ((batches[1].tNs - kT0) % Replay::kBatchNs, 0);
+    EXPECT_GE(batches[1].tNs, kT0 + kYear + 3 * kMs);
+    EXPECT_LT(batches[1].tNs, kT0 + kYear + 3 * kMs + Replay::kBatchNs);
+    EXPECT_EQ(batches[1].events.size(), 1u);
+    EXPECT_TRUE(batches[2].last);
+    EXPECT_EQ(batches[2].tNs, run.endNs);
+    Replay replay(run);
+    EXPECT_EQ(replay.durationNs(), kYear + 40 * kMs);
+    replay.seek(kYear / 2);
+    EXPECT_EQ(replay.model()->laneCount(), 1);
+}

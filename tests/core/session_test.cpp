@@ -2,6 +2,7 @@
 // back what it can and says what is wrong; the file is never modified.
 
 #include "engine.h"
+#include "session/sessionformat.h"
 #include "session/sessionreader.h"
 #include "session/sessionwriter.h"
 #include "testsupport.h"
@@ -12,6 +13,8 @@
 #include <QTemporaryDir>
 
 #include <gtest/gtest.h>
+
+#include <cstring>
 
 using namespace spindle;
 
@@ -266,4 +269,96 @@ TEST(SessionWriter, AnUnwritablePathIsRefusedNamingIt)
     QString error;
     EXPECT_FALSE(writer.open(QStringLiteral("/nonexistent-dir/s.spindle"), &error));
     EXPECT_TRUE(error.contains(QLatin1String("/nonexistent-dir/s.spindle"))) << error.toStdString();
+}
+
+namespace {
+
+// A session file built by hand, chunk by chunk, with valid checksums: what a
+// damaged or hostile writer could produce.
+class CraftedSession {
+public:
+    CraftedSession() : m_bytes(sessionformat::kMagic, sizeof sessionformat::kMagic)
+    {
+        put(sessionformat::kVersion);
+        put(std::uint32_t {0});
+    }
+    void chunk(sessionformat::Chunk type, const QByteArray& payload)
+    {
+        const auto at = m_bytes.size();
+        put(static_cast<std::uint32_t>(type));
+        put(static_cast<std::uint32_t>(payload.size()));
+        put(std::uint64_t {7});
+        m_bytes.append(payload);
+        put(sessionformat::crc32(m_bytes.constData() + at, static_cast<std::size_t>(m_bytes.size() - at)));
+    }
+    void runBegin()
+    {
+        chunk(sessionformat::Chunk::RunBegin,
+            R"({"spec": {"model": "threads", "flavour": "python", "workers": 1}, "start_ns": 1000})");
+    }
+    const QByteArray& bytes() const { return m_bytes; }
+
+private:
+    template <typename T>
+    void put(T v)
+    {
+        m_bytes.append(reinterpret_cast<const char*>(&v), sizeof v);
+    }
+    QByteArray m_bytes;
+};
+
+QByteArray packedEvent(std::int64_t tNs, std::uint32_t worker)
+{
+    QByteArray event(sessionformat::kEventBytes, '\0');
+    std::memcpy(event.data(), &tNs, sizeof tNs);
+    std::memcpy(event.data() + 16, &worker, sizeof worker);
+    return event;
+}
+
+} // namespace
+
+TEST(SessionReader, ATimeNoClockCouldGiveEndsTheRecoveryThere)
+{
+    // A run's beginning, then events with a negative time: what comes before
+    // is kept, the chunk is named as malformed.
+    CraftedSession file;
+    file.runBegin();
+    const auto goodEnd = file.bytes().size();
+    file.chunk(sessionformat::Chunk::Events, packedEvent(-5, 0));
+    SessionReadReport report;
+    QString error;
+    const auto session = readSessionBytes(file.bytes(), QStringLiteral("crafted.spindle"), &report, &error);
+    ASSERT_TRUE(session) << error.toStdString();
+    ASSERT_EQ(session->runs.size(), 1);
+    EXPECT_EQ(session->runs[0]->recording->eventCount(), 0u);
+    ASSERT_EQ(report.problems.size(), 1);
+    EXPECT_TRUE(report.problems[0].contains(QLatin1String("time -5 ns"))) << report.problems[0].toStdString();
+    EXPECT_EQ(report.bytesUsed, goodEnd);
+}
+
+TEST(SessionReader, AWorkerIdNoRunCouldHaveIsRefusedBeforeAnyLaneIsMade)
+{
+    // The store keeps a lane per worker id up to the highest: ids past the
+    // collector's limit would let a few bytes claim gigabytes.
+    for (const bool inEvents : {true, false}) {
+        CraftedSession file;
+        file.runBegin();
+        file.chunk(sessionformat::Chunk::Events, packedEvent(2000, 3));
+        const auto goodEnd = file.bytes().size();
+        if (inEvents)
+            file.chunk(sessionformat::Chunk::Events, packedEvent(3000, 4'000'000'000u));
+        else
+            file.chunk(
+                sessionformat::Chunk::Workers, R"([{"id": 4000000000, "kind": "thread", "name": "w"}])");
+        SessionReadReport report;
+        QString error;
+        const auto session
+            = readSessionBytes(file.bytes(), QStringLiteral("crafted.spindle"), &report, &error);
+        ASSERT_TRUE(session) << error.toStdString();
+        ASSERT_EQ(report.problems.size(), 1);
+        EXPECT_TRUE(report.problems[0].contains(QLatin1String("4000000000, beyond any run's limit")))
+            << report.problems[0].toStdString();
+        EXPECT_EQ(report.bytesUsed, goodEnd);
+        EXPECT_EQ(session->runs[0]->recording->eventCount(), 1u);
+    }
 }

@@ -400,6 +400,32 @@ TEST(TimelineModel, RunCpuAddsUpThreadsSampledAtDifferentMoments)
         EXPECT_NEAR(run[i].pct, 200.0, 1e-6) << "bin " << i;
 }
 
+TEST(TimelineModel, RunCpuLeavesOutAGapInTheSamples)
+{
+    // One thread at a whole core, then unsampled for a day (a damaged file, a
+    // stopped sampler), then at a whole core again: the day is not drawn as
+    // CPU use, and costs no bin per 50 ms of it.
+    constexpr std::int64_t kDay = 24LL * 3600 * 1000 * kMs;
+    TimelineModel model;
+    model.ingest(batch(0, {}, {worker(0)}));
+    const auto sample = [&](std::int64_t t, std::int64_t cpu, bool last = false) {
+        EventBatch b = batch(t + kMs, {});
+        b.threadCpu.push_back(ThreadCpuSample {kT0 + t, 0, cpu, 0});
+        b.last = last;
+        model.ingest(b);
+    };
+    for (std::int64_t t = 0; t <= 200 * kMs; t += 50 * kMs)
+        sample(t, t);
+    for (std::int64_t t = kDay; t <= kDay + 200 * kMs; t += 50 * kMs)
+        sample(t, t - kDay + 200 * kMs, t == kDay + 200 * kMs);
+    const auto run = model.runCpu(kT0, kT0 + kDay + 300 * kMs, 100'000);
+    ASSERT_EQ(run.size(), 8u); // four 50 ms bins before the gap, four after it
+    for (const CpuPoint& p : run) {
+        EXPECT_NEAR(p.pct, 100.0, 1e-6);
+        EXPECT_TRUE(p.tNs < kT0 + 200 * kMs || p.tNs > kT0 + kDay) << p.tNs;
+    }
+}
+
 TEST(TimelineModel, CpuSeriesAreDecimatedWithMinAndMax)
 {
     TimelineModel model;
