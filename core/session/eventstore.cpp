@@ -25,7 +25,8 @@ void EventStore::append(const std::vector<Event>& events)
     m_count += events.size();
 }
 
-void EventStore::appendCpu(const std::vector<ThreadCpuSample>& threads, const std::vector<CoreCpuSample>& cores)
+void EventStore::appendCpu(
+    const std::vector<ThreadCpuSample>& threads, const std::vector<CoreCpuSample>& cores)
 {
     std::lock_guard lock(m_mutex);
     m_threadCpu.insert(m_threadCpu.end(), threads.begin(), threads.end());
@@ -56,6 +57,15 @@ std::uint64_t EventStore::eventCount() const
     return m_count;
 }
 
+std::size_t EventStore::memoryBytes() const
+{
+    std::lock_guard lock(m_mutex);
+    std::size_t bytes = m_lanes.capacity() * sizeof(m_lanes[0]);
+    for (const auto& lane : m_lanes)
+        bytes += lane.capacity() * sizeof(Event);
+    return bytes;
+}
+
 std::vector<Event> EventStore::laneEvents(std::uint32_t worker) const
 {
     std::lock_guard lock(m_mutex);
@@ -68,8 +78,8 @@ namespace {
 const auto byTime = [](const Event& e, std::int64_t t) { return e.tNs < t; };
 } // namespace
 
-std::vector<Event> EventStore::laneEvents(std::uint32_t worker, std::int64_t t0, std::int64_t t1,
-                                          std::size_t maxEvents) const
+std::vector<Event> EventStore::laneEvents(
+    std::uint32_t worker, std::int64_t t0, std::int64_t t1, std::size_t maxEvents) const
 {
     std::lock_guard lock(m_mutex);
     if (worker >= m_lanes.size())
@@ -82,8 +92,8 @@ std::vector<Event> EventStore::laneEvents(std::uint32_t worker, std::int64_t t0,
     return {first, last};
 }
 
-std::vector<StateSegment> EventStore::segments(std::uint32_t worker, std::int64_t t0, std::int64_t t1,
-                                               std::int64_t nowNs) const
+std::vector<StateSegment> EventStore::segments(
+    std::uint32_t worker, std::int64_t t0, std::int64_t t1, std::int64_t nowNs) const
 {
     std::lock_guard lock(m_mutex);
     std::vector<StateSegment> out;
@@ -106,11 +116,12 @@ std::vector<StateSegment> EventStore::segments(std::uint32_t worker, std::int64_
             if (open->endNs > t0)
                 out.push_back(*open);
         }
-        open = StateSegment{it->tNs, it->tNs, it->workerState()};
+        open = StateSegment {it->tNs, it->tNs, it->workerState()};
     }
     if (open) {
         // The segment is open until the next state change (after t1) or now.
-        const auto next = std::find_if(it, lane.end(), [](const Event& e) { return e.kind == EventKind::State; });
+        const auto next
+            = std::find_if(it, lane.end(), [](const Event& e) { return e.kind == EventKind::State; });
         open->endNs = next != lane.end() ? next->tNs : std::max(open->beginNs, nowNs);
         if (open->endNs > t0 || open->beginNs >= t0)
             out.push_back(*open);

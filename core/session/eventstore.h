@@ -31,14 +31,17 @@ public:
 
     std::vector<WorkerInfo> workers() const;
     std::uint64_t eventCount() const;
+    // Bytes the store holds for events (lanes, their storage and its slack),
+    // not counting CPU samples or worker infos: the memory-per-event figure.
+    std::size_t memoryBytes() const;
     // All events of one lane (tests, exports; not for the UI thread).
     std::vector<Event> laneEvents(std::uint32_t worker) const;
     // Events of one lane with tNs in [t0, t1), at most maxEvents (the first ones).
-    std::vector<Event> laneEvents(std::uint32_t worker, std::int64_t t0, std::int64_t t1,
-                                  std::size_t maxEvents = SIZE_MAX) const;
+    std::vector<Event> laneEvents(
+        std::uint32_t worker, std::int64_t t0, std::int64_t t1, std::size_t maxEvents = SIZE_MAX) const;
     // State segments of one lane overlapping [t0, t1); the open last segment ends at `nowNs`.
-    std::vector<StateSegment> segments(std::uint32_t worker, std::int64_t t0, std::int64_t t1,
-                                       std::int64_t nowNs) const;
+    std::vector<StateSegment> segments(
+        std::uint32_t worker, std::int64_t t0, std::int64_t t1, std::int64_t nowNs) const;
     std::vector<ThreadCpuSample> threadCpu() const;
     std::vector<CoreCpuSample> coreCpu() const;
     // Time of the first and last event of the whole run.
