@@ -4,12 +4,17 @@
 
 namespace spindle {
 
+void EventStore::growLanes(std::uint32_t worker)
+{
+    while (m_lanes.size() <= worker)
+        m_lanes.emplace_back(static_cast<std::uint32_t>(m_lanes.size()));
+}
+
 void EventStore::addWorkers(const std::vector<WorkerInfo>& workers)
 {
     std::lock_guard lock(m_mutex);
     for (const WorkerInfo& w : workers) {
-        if (w.id >= m_lanes.size())
-            m_lanes.resize(w.id + 1);
+        growLanes(w.id);
         m_workers.push_back(w);
     }
 }
@@ -19,13 +24,14 @@ void EventStore::append(const std::vector<Event>& events)
     std::lock_guard lock(m_mutex);
     for (const Event& e : events) {
         if (e.worker >= m_lanes.size())
-            m_lanes.resize(e.worker + 1);
-        m_lanes[e.worker].push_back(e);
+            growLanes(e.worker);
+        m_lanes[e.worker].append(e);
     }
     m_count += events.size();
 }
 
-void EventStore::appendCpu(const std::vector<ThreadCpuSample>& threads, const std::vector<CoreCpuSample>& cores)
+void EventStore::appendCpu(
+    const std::vector<ThreadCpuSample>& threads, const std::vector<CoreCpuSample>& cores)
 {
     std::lock_guard lock(m_mutex);
     m_threadCpu.insert(m_threadCpu.end(), threads.begin(), threads.end());
@@ -56,62 +62,72 @@ std::uint64_t EventStore::eventCount() const
     return m_count;
 }
 
+std::size_t EventStore::memoryBytes() const
+{
+    std::lock_guard lock(m_mutex);
+    std::size_t bytes = m_lanes.capacity() * sizeof(EventLane);
+    for (const EventLane& lane : m_lanes)
+        bytes += lane.memoryBytes();
+    return bytes;
+}
+
 std::vector<Event> EventStore::laneEvents(std::uint32_t worker) const
 {
     std::lock_guard lock(m_mutex);
+    std::vector<Event> out;
     if (worker >= m_lanes.size())
-        return {};
-    return m_lanes[worker];
+        return out;
+    const EventLane& lane = m_lanes[worker];
+    out.reserve(lane.size());
+    lane.copy(lane.begin(), lane.end(), SIZE_MAX, out);
+    return out;
 }
 
-namespace {
-const auto byTime = [](const Event& e, std::int64_t t) { return e.tNs < t; };
-} // namespace
-
-std::vector<Event> EventStore::laneEvents(std::uint32_t worker, std::int64_t t0, std::int64_t t1,
-                                          std::size_t maxEvents) const
+std::vector<Event> EventStore::laneEvents(
+    std::uint32_t worker, std::int64_t t0, std::int64_t t1, std::size_t maxEvents) const
 {
     std::lock_guard lock(m_mutex);
-    if (worker >= m_lanes.size())
-        return {};
-    const auto& lane = m_lanes[worker];
-    auto first = std::lower_bound(lane.begin(), lane.end(), t0, byTime);
-    auto last = std::lower_bound(first, lane.end(), t1, byTime);
-    if (static_cast<std::size_t>(last - first) > maxEvents)
-        last = first + static_cast<std::ptrdiff_t>(maxEvents);
-    return {first, last};
+    std::vector<Event> out;
+    if (worker >= m_lanes.size() || t1 <= t0)
+        return out;
+    const EventLane& lane = m_lanes[worker];
+    lane.copy(lane.lowerBound(t0), lane.lowerBound(t1), maxEvents, out);
+    return out;
 }
 
-std::vector<StateSegment> EventStore::segments(std::uint32_t worker, std::int64_t t0, std::int64_t t1,
-                                               std::int64_t nowNs) const
+std::vector<StateSegment> EventStore::segments(
+    std::uint32_t worker, std::int64_t t0, std::int64_t t1, std::int64_t nowNs) const
 {
     std::lock_guard lock(m_mutex);
     std::vector<StateSegment> out;
     if (worker >= m_lanes.size())
         return out;
-    const auto& lane = m_lanes[worker];
+    const EventLane& lane = m_lanes[worker];
+    const EventLane::Pos end = lane.end();
     // Start from the last state change at or before t0: it is still in force at t0.
-    auto it = std::lower_bound(lane.begin(), lane.end(), t0, byTime);
+    EventLane::Pos it = lane.lowerBound(t0);
     while (it != lane.begin()) {
-        --it;
-        if (it->kind == EventKind::State)
+        it = lane.prev(it);
+        if (lane.at(it).kind == EventKind::State)
             break;
     }
     std::optional<StateSegment> open;
-    for (; it != lane.end() && it->tNs < t1; ++it) {
-        if (it->kind != EventKind::State)
+    for (; it != end && lane.timeAt(it) < t1; it = lane.next(it)) {
+        const Event e = lane.at(it);
+        if (e.kind != EventKind::State)
             continue;
         if (open) {
-            open->endNs = it->tNs;
+            open->endNs = e.tNs;
             if (open->endNs > t0)
                 out.push_back(*open);
         }
-        open = StateSegment{it->tNs, it->tNs, it->workerState()};
+        open = StateSegment {e.tNs, e.tNs, e.workerState()};
     }
     if (open) {
         // The segment is open until the next state change (after t1) or now.
-        const auto next = std::find_if(it, lane.end(), [](const Event& e) { return e.kind == EventKind::State; });
-        open->endNs = next != lane.end() ? next->tNs : std::max(open->beginNs, nowNs);
+        while (it != end && lane.at(it).kind != EventKind::State)
+            it = lane.next(it);
+        open->endNs = it != end ? lane.timeAt(it) : std::max(open->beginNs, nowNs);
         if (open->endNs > t0 || open->beginNs >= t0)
             out.push_back(*open);
     }
@@ -122,13 +138,13 @@ std::optional<std::pair<std::int64_t, std::int64_t>> EventStore::timeSpan() cons
 {
     std::lock_guard lock(m_mutex);
     std::optional<std::pair<std::int64_t, std::int64_t>> span;
-    for (const auto& lane : m_lanes) {
+    for (const EventLane& lane : m_lanes) {
         if (lane.empty())
             continue;
         if (!span)
-            span = {lane.front().tNs, lane.back().tNs};
-        span->first = std::min(span->first, lane.front().tNs);
-        span->second = std::max(span->second, lane.back().tNs);
+            span = {lane.firstNs(), lane.lastNs()};
+        span->first = std::min(span->first, lane.firstNs());
+        span->second = std::max(span->second, lane.lastNs());
     }
     return span;
 }

@@ -68,7 +68,17 @@ std::uint64_t Collector::eventsDropped() const
     return dropped;
 }
 
-std::size_t Collector::drainOnce()
+std::int64_t Collector::nextPollNs(std::int64_t currentNs, double fullest, const Options& options)
+{
+    if (fullest >= 0.25)
+        return options.pollIntervalNs;
+    if (fullest < 0.125)
+        return std::clamp(currentNs * 2, options.pollIntervalNs,
+            std::max(options.pollIntervalNs, options.maxPollIntervalNs));
+    return currentNs;
+}
+
+double Collector::drainOnce()
 {
     CpuSampler* sampler = nullptr;
     {
@@ -82,9 +92,14 @@ std::size_t Collector::drainOnce()
         }
         sampler = m_sampler;
     }
+    m_passes.fetch_add(1, std::memory_order_relaxed);
     m_scratch.clear();
-    for (const auto& ring : m_ringsSnapshot)
-        ring->drainInto(m_scratch);
+    double fullest = 0;
+    for (const auto& ring : m_ringsSnapshot) {
+        const std::size_t n = ring->drainInto(m_scratch);
+        if (n > 0 && ring->capacity() > 0)
+            fullest = std::max(fullest, static_cast<double>(n) / ring->capacity());
+    }
     const auto impossible = std::remove_if(m_scratch.begin(), m_scratch.end(),
                                            [](const Event& e) { return e.worker >= kMaxWorkerId; });
     if (impossible != m_scratch.end()) {
@@ -107,7 +122,7 @@ std::size_t Collector::drainOnce()
                                 m_pending->coreCpu.end()});
         }
     }
-    return m_scratch.size();
+    return fullest;
 }
 
 void Collector::emitBatch(bool last)
@@ -130,14 +145,19 @@ void Collector::emitBatch(bool last)
 void Collector::threadMain()
 {
     std::int64_t nextBatch = monotonicNs() + m_options.batchIntervalNs;
+    // Rings start empty: poll slowly until one fills.
+    std::int64_t pollNs = std::max(m_options.pollIntervalNs, m_options.maxPollIntervalNs);
     for (;;) {
         bool stopping = false;
         {
+            // Never past the next batch: a slow poll must not delay the UI's frame.
+            const std::int64_t waitNs
+                = std::min(pollNs, std::max<std::int64_t>(nextBatch - monotonicNs(), 0));
             std::unique_lock lock(m_mutex);
-            m_wake.wait_for(lock, std::chrono::nanoseconds(m_options.pollIntervalNs), [this] { return m_stop; });
+            m_wake.wait_for(lock, std::chrono::nanoseconds(waitNs), [this] { return m_stop; });
             stopping = m_stop;
         }
-        drainOnce();
+        pollNs = nextPollNs(pollNs, drainOnce(), m_options);
         if (stopping) {
             // Producers have all been joined by now: one more pass catches the
             // events they wrote between the previous pass and their exit.

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <mutex>
 #include <thread>
 
@@ -149,4 +150,52 @@ TEST(EventStore, SegmentsCoverTheAskedRangeWithTheStateInForce)
     ASSERT_TRUE(span);
     EXPECT_EQ(span->first, 0);
     EXPECT_EQ(span->second, 100);
+}
+
+TEST(Collector, PollIntervalBacksOffWhileRingsAreQuietAndSnapsBackWhenOneFills)
+{
+    Collector::Options o;
+    o.pollIntervalNs = 1'000'000;
+    o.maxPollIntervalNs = 16'000'000;
+    std::int64_t poll = o.pollIntervalNs;
+    std::vector<std::int64_t> quiet;
+    for (int pass = 0; pass < 6; ++pass)
+        quiet.push_back(poll = Collector::nextPollNs(poll, 0.01, o));
+    EXPECT_EQ(quiet,
+        (std::vector<std::int64_t> {2'000'000, 4'000'000, 8'000'000, 16'000'000, 16'000'000, 16'000'000}));
+    // Between an eighth and a quarter: hold the pace.
+    EXPECT_EQ(Collector::nextPollNs(8'000'000, 0.2, o), 8'000'000);
+    // A ring a quarter full or more: straight back to the shortest poll.
+    EXPECT_EQ(Collector::nextPollNs(16'000'000, 0.25, o), o.pollIntervalNs);
+    EXPECT_EQ(Collector::nextPollNs(16'000'000, 1.0, o), o.pollIntervalNs);
+    // A longest poll set below the shortest is the shortest.
+    o.maxPollIntervalNs = 0;
+    EXPECT_EQ(Collector::nextPollNs(o.pollIntervalNs, 0, o), o.pollIntervalNs);
+}
+
+TEST(Collector, AQuietRunWakesTheCollectorAboutOncePerBatchInterval)
+{
+    auto store = std::make_shared<EventStore>();
+    std::atomic<std::uint64_t> delivered {0};
+    Collector collector(1, store, [&](EventBatchPtr b) { delivered += b->events.size(); });
+    auto ring = std::make_shared<EventRing>(4096);
+    collector.addRing(ring);
+    collector.start();
+    // A spinner's pace: 10 events a second, far below what needs fast polls.
+    constexpr int kEvents = 4;
+    const std::int64_t start = monotonicNs();
+    for (int i = 0; i < kEvents; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        Event e;
+        e.tNs = monotonicNs();
+        e.kind = EventKind::Frame;
+        ring->push(e);
+    }
+    collector.stop();
+    const double elapsedMs = static_cast<double>(monotonicNs() - start) / 1e6;
+    EXPECT_EQ(delivered.load(), static_cast<std::uint64_t>(kEvents));
+    // Polling every millisecond would make ~400 passes; backing off to the
+    // 16 ms batch interval makes ~25 (a few more while it backs off).
+    EXPECT_LE(static_cast<double>(collector.drainPasses()), elapsedMs / 16.0 + 12) << elapsedMs << " ms";
+    EXPECT_GE(collector.drainPasses(), 5u);
 }

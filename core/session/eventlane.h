@@ -1,0 +1,113 @@
+#pragma once
+// The events of one worker, compact and in time order. An event is kept in 16
+// bytes: no worker id (the lane is the worker) and its time as a 32-bit offset
+// from the base time of its chunk. A chunk holds at most kChunkEvents events:
+// its storage doubles from kFirstChunkEvents up to that, so a lane of a few
+// events costs a few hundred bytes, and a growing lane never copies more than
+// one chunk (only the small chunk index grows as a vector). Full chunks are
+// exact; a chunk closed early by a gap too long for 32 bits (~4.29 s) is
+// trimmed; only the open last chunk has room to spare.
+// Lookups are a binary search over chunk base times, then one within a chunk.
+// Not thread-safe: EventStore serialises access.
+
+#include "model/event.h"
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace spindle {
+
+class EventLane {
+public:
+    static constexpr std::uint32_t kChunkEvents = 256;
+    static constexpr std::uint32_t kFirstChunkEvents = 8;
+
+    // Where an event sits; chunk == chunkCount() is the end.
+    struct Pos {
+        std::size_t chunk = 0;
+        std::uint32_t offset = 0;
+        bool operator==(const Pos&) const = default;
+    };
+
+    explicit EventLane(std::uint32_t worker = 0) : m_worker(worker) { }
+
+    // Keeps the lane in time order: an event earlier than the last one is
+    // inserted after the events of the same time or earlier (a rare path).
+    void append(const Event& e);
+
+    std::size_t size() const { return m_size; }
+    bool empty() const { return m_size == 0; }
+    std::int64_t firstNs() const { return m_chunks.front().baseNs; }
+    std::int64_t lastNs() const;
+
+    Pos begin() const { return {}; }
+    Pos end() const { return {m_chunks.size(), 0}; }
+    Pos next(Pos p) const;
+    Pos prev(Pos p) const;
+    // First event with tNs >= t, and first with tNs > t.
+    Pos lowerBound(std::int64_t t) const;
+    Pos upperBound(std::int64_t t) const;
+    Event at(Pos p) const { return unpack(m_chunks[p.chunk], p.offset); }
+    std::int64_t timeAt(Pos p) const
+    {
+        const Chunk& c = m_chunks[p.chunk];
+        return c.baseNs + c.events[p.offset].dtNs;
+    }
+    // Appends the events in [from, to), at most maxEvents of them, to out.
+    void copy(Pos from, Pos to, std::size_t maxEvents, std::vector<Event>& out) const;
+
+    // Bytes held: chunk storage (with the room left in it) and the index.
+    std::size_t memoryBytes() const;
+    std::size_t chunkCount() const { return m_chunks.size(); }
+
+private:
+    struct Packed {
+        std::uint32_t dtNs; // from the chunk's base time
+        EventKind kind;
+        std::uint8_t state;
+        std::uint16_t aux;
+        std::int64_t arg;
+    };
+    static_assert(sizeof(Packed) == 16, "stored events must stay 16 bytes");
+
+    struct FreeStorage {
+        void operator()(Packed* p) const;
+    };
+    struct Chunk {
+        std::int64_t baseNs = 0; // time of the chunk's first event
+        std::unique_ptr<Packed[], FreeStorage> events;
+        std::uint32_t count = 0;
+        std::uint32_t capacity = 0;
+    };
+    static_assert(sizeof(Chunk) == 24);
+
+    Event unpack(const Chunk& c, std::uint32_t offset) const;
+    static Packed pack(const Event& e, std::int64_t baseNs);
+    static bool fits(const Chunk& c, std::int64_t t)
+    {
+        return c.count < kChunkEvents && t >= c.baseNs && t - c.baseNs <= std::int64_t {UINT32_MAX};
+    }
+    static Chunk newChunk(std::int64_t baseNs);
+    // Sets the chunk's storage to `capacity` events (>= its count).
+    static void resize(Chunk& c, std::uint32_t capacity);
+    // Room for one more event (fits() said the chunk may hold it).
+    static void makeRoom(Chunk& c)
+    {
+        if (c.count == c.capacity)
+            resize(c, std::min(2 * c.capacity, kChunkEvents));
+    }
+    void appendInOrder(const Event& e);
+    void insertLate(const Event& e);
+    // First offset in chunk c whose time is >= t (strict: > t).
+    std::uint32_t searchChunk(const Chunk& c, std::int64_t t, bool strict) const;
+    Pos bound(std::int64_t t, bool strict) const;
+
+    std::vector<Chunk> m_chunks;
+    std::size_t m_size = 0;
+    std::uint32_t m_worker;
+};
+
+} // namespace spindle
