@@ -36,17 +36,25 @@ EventLane::Packed EventLane::pack(const Event& e, std::int64_t baseNs)
     return {static_cast<std::uint32_t>(e.tNs - baseNs), e.kind, e.state, e.aux, e.arg};
 }
 
-Event EventLane::unpack(const Chunk& c, std::uint32_t offset) const
+Event EventLane::unpack(const Chunk& c, std::uint32_t offset, std::uint32_t worker)
 {
     const Packed& p = c.events[offset];
     Event e;
     e.tNs = c.baseNs + p.dtNs;
     e.arg = p.arg;
-    e.worker = m_worker;
+    e.worker = worker;
     e.kind = p.kind;
     e.state = p.state;
     e.aux = p.aux;
     return e;
+}
+
+std::size_t EventLane::size() const
+{
+    std::size_t n = 0;
+    for (const Chunk& c : m_chunks)
+        n += c.count;
+    return n;
 }
 
 std::int64_t EventLane::lastNs() const
@@ -57,7 +65,7 @@ std::int64_t EventLane::lastNs() const
 
 void EventLane::append(const Event& e)
 {
-    if (m_size != 0 && e.tNs < lastNs()) [[unlikely]]
+    if (!m_chunks.empty() && e.tNs < lastNs()) [[unlikely]]
         insertLate(e);
     else
         appendInOrder(e);
@@ -73,7 +81,6 @@ void EventLane::appendInOrder(const Event& e)
     Chunk& c = m_chunks.back();
     makeRoom(c);
     c.events[c.count++] = pack(e, c.baseNs);
-    ++m_size;
 }
 
 // Events reach a lane in time order unless two writers record for the same
@@ -107,7 +114,6 @@ void EventLane::insertLate(const Event& e)
             std::memmove(&c.events[p.offset + 1], &c.events[p.offset], (c.count - p.offset) * sizeof(Packed));
             c.events[p.offset] = pack(e, c.baseNs);
             ++c.count;
-            ++m_size;
             return;
         }
         // t falls between chunk p.chunk - 1 and chunk p.chunk.
@@ -115,11 +121,10 @@ void EventLane::insertLate(const Event& e)
             Chunk& before = m_chunks[p.chunk - 1];
             makeRoom(before);
             before.events[before.count++] = pack(e, before.baseNs);
-            ++m_size;
             return;
         }
         const std::int64_t last = c.baseNs + c.events[c.count - 1].dtNs;
-        if (c.count < kChunkEvents && last - t <= std::int64_t {UINT32_MAX}) {
+        if (c.count < kChunkEvents && distance(t, last) <= UINT32_MAX) {
             // Move the chunk's base back to t.
             makeRoom(c);
             const auto shift = static_cast<std::uint32_t>(c.baseNs - t);
@@ -129,14 +134,12 @@ void EventLane::insertLate(const Event& e)
             c.baseNs = t;
             c.events[0] = pack(e, t);
             ++c.count;
-            ++m_size;
             return;
         }
         Chunk alone = newChunk(t);
         alone.events[0] = pack(e, t);
         alone.count = 1;
         m_chunks.insert(m_chunks.begin() + static_cast<std::ptrdiff_t>(p.chunk), std::move(alone));
-        ++m_size;
         return;
     }
 }
@@ -159,7 +162,7 @@ std::uint32_t EventLane::searchChunk(const Chunk& c, std::int64_t t, bool strict
 {
     if (t < c.baseNs)
         return 0;
-    if (t - c.baseNs > std::int64_t {UINT32_MAX})
+    if (distance(c.baseNs, t) > UINT32_MAX)
         return c.count;
     const auto dt = static_cast<std::uint32_t>(t - c.baseNs);
     const Packed* first = c.events.get();
@@ -198,14 +201,15 @@ EventLane::Pos EventLane::upperBound(std::int64_t t) const
     return bound(t, true);
 }
 
-void EventLane::copy(Pos from, Pos to, std::size_t maxEvents, std::vector<Event>& out) const
+void EventLane::copy(
+    Pos from, Pos to, std::size_t maxEvents, std::uint32_t worker, std::vector<Event>& out) const
 {
     for (std::size_t k = from.chunk; k <= to.chunk && k < m_chunks.size() && maxEvents > 0; ++k) {
         const Chunk& c = m_chunks[k];
         const std::uint32_t first = k == from.chunk ? from.offset : 0;
         const std::uint32_t last = k == to.chunk ? to.offset : c.count;
         for (std::uint32_t i = first; i < last && maxEvents > 0; ++i, --maxEvents)
-            out.push_back(unpack(c, i));
+            out.push_back(unpack(c, i, worker));
     }
 }
 

@@ -32,14 +32,14 @@ public:
         bool operator==(const Pos&) const = default;
     };
 
-    explicit EventLane(std::uint32_t worker = 0) : m_worker(worker) { }
-
     // Keeps the lane in time order: an event earlier than the last one is
     // inserted after the events of the same time or earlier (a rare path).
     void append(const Event& e);
 
-    std::size_t size() const { return m_size; }
-    bool empty() const { return m_size == 0; }
+    // The lane does not know its worker id (the store's index is the id), so
+    // events come out with the `worker` their caller names.
+    std::size_t size() const;
+    bool empty() const { return m_chunks.empty(); }
     std::int64_t firstNs() const { return m_chunks.front().baseNs; }
     std::int64_t lastNs() const;
 
@@ -50,14 +50,14 @@ public:
     // First event with tNs >= t, and first with tNs > t.
     Pos lowerBound(std::int64_t t) const;
     Pos upperBound(std::int64_t t) const;
-    Event at(Pos p) const { return unpack(m_chunks[p.chunk], p.offset); }
+    Event at(Pos p, std::uint32_t worker) const { return unpack(m_chunks[p.chunk], p.offset, worker); }
     std::int64_t timeAt(Pos p) const
     {
         const Chunk& c = m_chunks[p.chunk];
         return c.baseNs + c.events[p.offset].dtNs;
     }
     // Appends the events in [from, to), at most maxEvents of them, to out.
-    void copy(Pos from, Pos to, std::size_t maxEvents, std::vector<Event>& out) const;
+    void copy(Pos from, Pos to, std::size_t maxEvents, std::uint32_t worker, std::vector<Event>& out) const;
 
     // Bytes held: chunk storage (with the room left in it) and the index.
     std::size_t memoryBytes() const;
@@ -84,11 +84,17 @@ private:
     };
     static_assert(sizeof(Chunk) == 24);
 
-    Event unpack(const Chunk& c, std::uint32_t offset) const;
+    static Event unpack(const Chunk& c, std::uint32_t offset, std::uint32_t worker);
     static Packed pack(const Event& e, std::int64_t baseNs);
+    // to - from for to >= from: exact even for times far apart (a damaged
+    // session file may hold any int64), where the signed difference overflows.
+    static std::uint64_t distance(std::int64_t from, std::int64_t to)
+    {
+        return static_cast<std::uint64_t>(to) - static_cast<std::uint64_t>(from);
+    }
     static bool fits(const Chunk& c, std::int64_t t)
     {
-        return c.count < kChunkEvents && t >= c.baseNs && t - c.baseNs <= std::int64_t {UINT32_MAX};
+        return c.count < kChunkEvents && t >= c.baseNs && distance(c.baseNs, t) <= UINT32_MAX;
     }
     static Chunk newChunk(std::int64_t baseNs);
     // Sets the chunk's storage to `capacity` events (>= its count).
@@ -105,9 +111,7 @@ private:
     std::uint32_t searchChunk(const Chunk& c, std::int64_t t, bool strict) const;
     Pos bound(std::int64_t t, bool strict) const;
 
-    std::vector<Chunk> m_chunks;
-    std::size_t m_size = 0;
-    std::uint32_t m_worker;
+    std::vector<Chunk> m_chunks; // the whole lane object: as small as an empty vector
 };
 
 } // namespace spindle

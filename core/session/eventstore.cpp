@@ -4,10 +4,13 @@
 
 namespace spindle {
 
+// A session file may name any worker id up to its reader's limit: a lane
+// nobody writes to should cost no more than it did as a vector of events.
+static_assert(sizeof(EventLane) <= sizeof(std::vector<Event>));
+
 void EventStore::growLanes(std::uint32_t worker)
 {
-    while (m_lanes.size() <= worker)
-        m_lanes.emplace_back(static_cast<std::uint32_t>(m_lanes.size()));
+    m_lanes.resize(static_cast<std::size_t>(worker) + 1);
 }
 
 void EventStore::addWorkers(const std::vector<WorkerInfo>& workers)
@@ -79,7 +82,7 @@ std::vector<Event> EventStore::laneEvents(std::uint32_t worker) const
         return out;
     const EventLane& lane = m_lanes[worker];
     out.reserve(lane.size());
-    lane.copy(lane.begin(), lane.end(), SIZE_MAX, out);
+    lane.copy(lane.begin(), lane.end(), SIZE_MAX, worker, out);
     return out;
 }
 
@@ -91,7 +94,7 @@ std::vector<Event> EventStore::laneEvents(
     if (worker >= m_lanes.size() || t1 <= t0)
         return out;
     const EventLane& lane = m_lanes[worker];
-    lane.copy(lane.lowerBound(t0), lane.lowerBound(t1), maxEvents, out);
+    lane.copy(lane.lowerBound(t0), lane.lowerBound(t1), maxEvents, worker, out);
     return out;
 }
 
@@ -108,12 +111,12 @@ std::vector<StateSegment> EventStore::segments(
     EventLane::Pos it = lane.lowerBound(t0);
     while (it != lane.begin()) {
         it = lane.prev(it);
-        if (lane.at(it).kind == EventKind::State)
+        if (lane.at(it, worker).kind == EventKind::State)
             break;
     }
     std::optional<StateSegment> open;
     for (; it != end && lane.timeAt(it) < t1; it = lane.next(it)) {
-        const Event e = lane.at(it);
+        const Event e = lane.at(it, worker);
         if (e.kind != EventKind::State)
             continue;
         if (open) {
@@ -125,7 +128,7 @@ std::vector<StateSegment> EventStore::segments(
     }
     if (open) {
         // The segment is open until the next state change (after t1) or now.
-        while (it != end && lane.at(it).kind != EventKind::State)
+        while (it != end && lane.at(it, worker).kind != EventKind::State)
             it = lane.next(it);
         open->endNs = it != end ? lane.timeAt(it) : std::max(open->beginNs, nowNs);
         if (open->endNs > t0 || open->beginNs >= t0)

@@ -204,6 +204,24 @@ TEST(EventStore, GapsAtTheLimitOfOneChunkStillRoundTrip)
     }
 }
 
+TEST(EventStore, TimesAtTheEndsOfTheRangeRoundTrip)
+{
+    // A damaged session file can hold any time; far-apart ones must not overflow.
+    EventStore store;
+    std::vector<Event> arrival {event(0, 0, EventKind::Marker, 1), event(0, INT64_MAX, EventKind::Marker, 2),
+        event(0, INT64_MIN, EventKind::Marker, 3), event(0, INT64_MIN + 1, EventKind::Marker, 4),
+        event(0, INT64_MAX - 1, EventKind::Marker, 5), event(0, -1, EventKind::Marker, 6)};
+    store.append(arrival);
+    const std::vector<Event> expected = sortedByTime(arrival);
+    EXPECT_EQ(store.laneEvents(0), expected);
+    EXPECT_EQ(
+        store.laneEvents(0, INT64_MIN, INT64_MAX), std::vector<Event>(expected.begin(), expected.end() - 1));
+    EXPECT_EQ(store.laneEvents(0, -1, 1).size(), 2u);
+    EXPECT_EQ(store.segments(0, INT64_MIN, INT64_MAX, INT64_MAX).size(), 0u); // markers only: no state
+    EXPECT_EQ(store.timeSpan()->first, INT64_MIN);
+    EXPECT_EQ(store.timeSpan()->second, INT64_MAX);
+}
+
 TEST(EventStore, LateEventsAreInsertedInTimeOrder)
 {
     std::mt19937_64 rng(7);
