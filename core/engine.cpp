@@ -25,7 +25,7 @@ void registerEngineMetaTypes()
 
 namespace {
 
-std::atomic<quint64> g_nextRunId{1};
+std::atomic<quint64> g_nextRunId {1};
 
 // Frames of the spinner lanes, and the longest time without one while the
 // work it accompanies was running.
@@ -58,7 +58,9 @@ std::optional<SpinnerStats> spinnerStats(const EventStore& store, const std::vec
 
 } // namespace
 
-Engine::Engine(QObject* parent) : Engine(Options{}, parent) {}
+Engine::Engine(QObject* parent) : Engine(Options {}, parent)
+{
+}
 
 Engine::Engine(Options options, QObject* parent) : QObject(parent), m_options(options)
 {
@@ -117,6 +119,28 @@ void Engine::joinController()
         m_controller.join();
 }
 
+void Engine::queueBatch(EventBatchPtr batch)
+{
+    std::lock_guard lock(m_batchMutex);
+    m_batchQueue.push_back(std::move(batch));
+    if (m_batchDeliveryPosted)
+        return;
+    m_batchDeliveryPosted = true;
+    QMetaObject::invokeMethod(this, "deliverBatches", Qt::QueuedConnection);
+}
+
+void Engine::deliverBatches()
+{
+    std::vector<EventBatchPtr> batches;
+    {
+        std::lock_guard lock(m_batchMutex);
+        batches.swap(m_batchQueue);
+        m_batchDeliveryPosted = false;
+    }
+    for (const EventBatchPtr& batch : batches)
+        emit batchReady(batch);
+}
+
 void Engine::controllerMain(RunSpec spec, quint64 runId, std::shared_ptr<CancelToken> cancel,
     std::shared_ptr<RunControl> control, std::shared_ptr<EventStore> store,
     std::shared_ptr<SessionWriter> session)
@@ -134,9 +158,8 @@ void Engine::controllerMain(RunSpec spec, quint64 runId, std::shared_ptr<CancelT
         [this, session](EventBatchPtr batch) {
             if (session)
                 session->appendBatch(*batch); // straight to the OS: a crash loses at most this frame
-            // Emit on the engine's own thread so receivers never see the collector's.
-            QMetaObject::invokeMethod(
-                this, [this, batch = std::move(batch)] { emit batchReady(batch); }, Qt::QueuedConnection);
+            // Emitted on the engine's own thread so receivers never see the collector's.
+            queueBatch(std::move(batch));
         },
         collectorOptions);
     CpuSampler sampler(m_options.samplerPeriodNs);
@@ -150,7 +173,7 @@ void Engine::controllerMain(RunSpec spec, quint64 runId, std::shared_ptr<CancelT
         RunContext run(spec, collector, *cancel, &sampler, control.get());
         std::unique_ptr<Runtime> runtime = makeRuntime(spec);
         CancelToken finished;
-        std::atomic<bool> timedOut{false};
+        std::atomic<bool> timedOut {false};
         std::thread watchdog;
         if (spec.timeoutMs > 0) {
             watchdog = std::thread([&] {
@@ -166,7 +189,7 @@ void Engine::controllerMain(RunSpec spec, quint64 runId, std::shared_ptr<CancelT
         else
             result->error = QStringLiteral("model %1 has no runtime in this build")
                                 .arg(QLatin1String(toString(spec.model).data(),
-                                                   static_cast<qsizetype>(toString(spec.model).size())));
+                                    static_cast<qsizetype>(toString(spec.model).size())));
         result->endNs = monotonicNs();
         finished.cancel();
         if (watchdog.joinable())
@@ -190,9 +213,9 @@ void Engine::controllerMain(RunSpec spec, quint64 runId, std::shared_ptr<CancelT
         sampler.memoryAtStart().vmBytes, sampler.memoryPeak().vmBytes};
 
     std::sort(result->tasks.begin(), result->tasks.end(),
-              [](const TaskResult& a, const TaskResult& b) { return a.index < b.index; });
+        [](const TaskResult& a, const TaskResult& b) { return a.index < b.index; });
     std::sort(result->workers.begin(), result->workers.end(),
-              [](const WorkerResult& a, const WorkerResult& b) { return a.info.id < b.info.id; });
+        [](const WorkerResult& a, const WorkerResult& b) { return a.info.id < b.info.id; });
     for (const WorkerResult& w : result->workers)
         result->processCpuNs += w.cpuNs;
     result->eventsRecorded = collector.eventsCollected();
@@ -202,15 +225,25 @@ void Engine::controllerMain(RunSpec spec, quint64 runId, std::shared_ptr<CancelT
     if (session)
         session->endRun(*result);
 
-    QMetaObject::invokeMethod(
-        this,
-        [this, result] {
-            // The controller posted this as its last act: the join is immediate.
-            joinController();
-            m_running = false;
-            emit runFinished(result);
-        },
-        Qt::QueuedConnection);
+    {
+        std::lock_guard lock(m_batchMutex);
+        m_finishedResult = std::move(result);
+    }
+    QMetaObject::invokeMethod(this, "finishRun", Qt::QueuedConnection);
+}
+
+void Engine::finishRun()
+{
+    // The controller posted this as its last act: the join is immediate.
+    joinController();
+    RunResultPtr result;
+    {
+        std::lock_guard lock(m_batchMutex);
+        result = std::move(m_finishedResult);
+    }
+    m_running = false;
+    if (result)
+        emit runFinished(result);
 }
 
 } // namespace spindle

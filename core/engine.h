@@ -15,7 +15,9 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 namespace spindle {
 
@@ -66,9 +68,21 @@ private:
         std::shared_ptr<RunControl> control, std::shared_ptr<EventStore> store,
         std::shared_ptr<SessionWriter> session);
     void joinController();
+    // Called on the collector's thread: queues the batch and, if no delivery
+    // is pending, posts one to the engine's thread.
+    void queueBatch(EventBatchPtr batch);
+    // On the engine's thread: emits batchReady for every queued batch, in order.
+    // Posted by name, not as a functor: a functor is built on the posting
+    // thread and read on this one, ordered only by Qt's internal (and, for
+    // the sanitizers, invisible) queue lock; what these two read crosses
+    // under m_batchMutex instead.
+    Q_INVOKABLE void deliverBatches();
+    // On the engine's thread, after the last batch: joins the controller and
+    // emits runFinished.
+    Q_INVOKABLE void finishRun();
 
     const Options m_options;
-    std::atomic<bool> m_running{false};
+    std::atomic<bool> m_running {false};
     quint64 m_runId = 0;
     std::shared_ptr<CancelToken> m_cancel;
     std::shared_ptr<RunControl> m_control;
@@ -76,6 +90,13 @@ private:
     std::shared_ptr<EventStore> m_store;
     std::shared_ptr<SessionWriter> m_sessionWriter;
     std::thread m_controller;
+    // Batches cross threads through this queue, not inside Qt's posted event:
+    // the hand-off is then ordered by a mutex the sanitizers can see, and a
+    // UI that falls behind gets several batches per wake-up.
+    std::mutex m_batchMutex;
+    std::vector<EventBatchPtr> m_batchQueue;
+    bool m_batchDeliveryPosted = false;
+    RunResultPtr m_finishedResult; // set by the controller as its last act
 };
 
 // Registers the engine's types with Qt's meta-type system (queued signals).
