@@ -436,15 +436,19 @@ void ProcessPoolExecutor::onMessage(ChildProcess& child, const ProcessChannel::F
     switch (frame.type) {
     case wire::MessageType::Ready: {
         const auto ready = frame.as<wire::Ready>();
-        if (child.phase != Phase::Starting)
+        if (child.readyReceived)
             return violation(child, "it sent Ready twice");
         if (ready.pid != child.pid() || ready.workerId != child.info().id)
             return violation(child,
                 "its Ready names pid " + std::to_string(ready.pid) + " / worker "
                     + std::to_string(ready.workerId));
+        child.readyReceived = true;
         child.result().startNs = ready.startNs;
         child.result().spawnNs = ready.startNs - child.requestNs();
-        child.phase = Phase::Idle;
+        // A spinner told to stop while it started (its pill is already sent)
+        // reads the pill next: it stays Draining.
+        if (child.phase == Phase::Starting)
+            child.phase = Phase::Idle;
         return;
     }
     case wire::MessageType::JobRequest:

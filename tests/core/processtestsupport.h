@@ -92,6 +92,20 @@ inline std::vector<TaskSpec> primeTasks(const std::vector<std::int64_t>& numbers
     return tasks;
 }
 
+// The first few events of a lane, for a failure message.
+inline std::string describeStart(const std::vector<Event>& lane)
+{
+    std::string out = "lane starts:";
+    for (std::size_t i = 0; i < std::min<std::size_t>(lane.size(), 6); ++i) {
+        const Event& e = lane[i];
+        out += " [" + std::to_string(e.tNs - lane.front().tNs) + " ns " + toString(e.kind);
+        if (e.kind == EventKind::State)
+            out += std::string(" ") + toString(e.workerState());
+        out += "]";
+    }
+    return out;
+}
+
 // As engine_test: times never go back, Starting first, no repeated state,
 // tasks in pairs, and the lane ends with `last`.
 inline void expectValidLane(
@@ -108,7 +122,7 @@ inline void expectValidLane(
         if (e.kind == EventKind::State) {
             EXPECT_NE(state, std::optional<WorkerState>(WorkerState::Exited)) << "state after exited";
             if (!state)
-                EXPECT_EQ(e.workerState(), WorkerState::Starting);
+                EXPECT_EQ(e.workerState(), WorkerState::Starting) << describeStart(lane);
             else
                 EXPECT_NE(*state, e.workerState()) << "repeated state " << toString(e.workerState());
             state = e.workerState();
