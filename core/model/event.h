@@ -7,25 +7,25 @@
 namespace spindle {
 
 enum class EventKind : std::uint8_t {
-    State,         // state = new WorkerState
-    TaskBegin,     // arg = task argument, aux = workload kind
-    TaskEnd,       // arg = task result, aux = 1 when the task was cancelled
-    Frame,         // spinner frame; arg = frame number
-    Spawn,         // worker started; arg = start cost in ns (request to first event)
-    Exit,          // arg = exit status
-    Crash,         // arg = signal or exit status, aux = 1 when arg is a signal
-    Marker,        // free-form marker; arg = marker id from a side table
+    State, // state = new WorkerState
+    TaskBegin, // arg = task argument, aux = workload kind
+    TaskEnd, // arg = task result, aux = 1 when the task was cancelled
+    Frame, // spinner frame; arg = frame number
+    Spawn, // worker started; arg = start cost in ns (request to first event)
+    Exit, // arg = exit status
+    Crash, // arg = signal or exit status, aux = 1 when arg is a signal
+    Marker, // free-form marker; arg = marker id from a side table
     SwitchRequest, // GIL drop request set by this worker
-    GilSwitch,     // this worker took the GIL from another one; arg = previous holder
-    LoopLag,       // coroutine loop timer lag; arg = lag in ns
+    GilSwitch, // this worker took the GIL from another one; arg = previous holder
+    LoopLag, // coroutine loop timer lag; arg = lag in ns
 };
 
 enum class WorkerState : std::uint8_t {
     Starting,
-    Running,      // on CPU; with the python flavour, holding the GIL
+    Running, // on CPU; with the python flavour, holding the GIL
     WaitingGil,
-    WaitingCpu,   // runnable but not on a CPU (from the OS sampler)
-    Ready,        // coroutine: runnable, waiting for its loop
+    WaitingCpu, // runnable but not on a CPU (from the OS sampler)
+    Ready, // coroutine: runnable, waiting for its loop
     Sleeping,
     BlockedIo,
     WaitingQueue,
@@ -39,6 +39,7 @@ enum class WorkerState : std::uint8_t {
     Stopped,
 };
 constexpr int kWorkerStateCount = static_cast<int>(WorkerState::Stopped) + 1;
+constexpr int kEventKindCount = static_cast<int>(EventKind::LoopLag) + 1;
 
 struct Event {
     std::int64_t tNs = 0; // CLOCK_MONOTONIC nanoseconds
@@ -52,6 +53,14 @@ struct Event {
     bool operator==(const Event&) const = default;
 };
 static_assert(sizeof(Event) == 24, "events must stay 24 bytes (DESIGN.md)");
+
+// True when the kind and the state are ones this build knows. Events from
+// outside the process (a worker child's ring, a session file) are checked
+// before they are stored; the session store packs both into one byte.
+constexpr bool hasKnownKindAndState(const Event& e)
+{
+    return static_cast<int>(e.kind) < kEventKindCount && e.state < kWorkerStateCount;
+}
 
 const char* toString(EventKind kind);
 const char* toString(WorkerState state);

@@ -33,7 +33,9 @@ void EventLane::resize(Chunk& c, std::uint32_t capacity)
 
 EventLane::Packed EventLane::pack(const Event& e, std::int64_t baseNs)
 {
-    return {static_cast<std::uint32_t>(e.tNs - baseNs), e.kind, e.state, e.aux, e.arg};
+    const auto kindAndState
+        = static_cast<std::uint8_t>((static_cast<unsigned>(e.kind) & 0x0fu) | ((e.state & 0x0fu) << 4));
+    return {static_cast<std::uint32_t>(e.tNs - baseNs), kindAndState, e.aux, e.arg};
 }
 
 Event EventLane::unpack(const Chunk& c, std::uint32_t offset, std::uint32_t worker)
@@ -43,8 +45,8 @@ Event EventLane::unpack(const Chunk& c, std::uint32_t offset, std::uint32_t work
     e.tNs = c.baseNs + p.dtNs;
     e.arg = p.arg;
     e.worker = worker;
-    e.kind = p.kind;
-    e.state = p.state;
+    e.kind = static_cast<EventKind>(p.kindAndState & 0x0fu);
+    e.state = static_cast<std::uint8_t>(p.kindAndState >> 4);
     e.aux = p.aux;
     return e;
 }

@@ -10,7 +10,10 @@ static_assert(sizeof(EventLane) <= sizeof(std::vector<Event>));
 
 void EventStore::growLanes(std::uint32_t worker)
 {
-    m_lanes.resize(static_cast<std::size_t>(worker) + 1);
+    // Never shrinks: a worker announced after a higher-numbered one has
+    // already written must not cost that one its lane.
+    if (worker >= m_lanes.size())
+        m_lanes.resize(static_cast<std::size_t>(worker) + 1);
 }
 
 void EventStore::addWorkers(const std::vector<WorkerInfo>& workers)
@@ -26,11 +29,15 @@ void EventStore::append(const std::vector<Event>& events)
 {
     std::lock_guard lock(m_mutex);
     for (const Event& e : events) {
+        // The collector and the session reader refuse these first; a lane
+        // could not hold them (kind and state share a byte).
+        if (!hasKnownKindAndState(e)) [[unlikely]]
+            continue;
         if (e.worker >= m_lanes.size())
             growLanes(e.worker);
         m_lanes[e.worker].append(e);
+        ++m_count;
     }
-    m_count += events.size();
 }
 
 void EventStore::appendCpu(

@@ -1,7 +1,7 @@
 #pragma once
 // The recording of one run: every event, kept per worker lane in time order so
 // that a query for a time range is a binary search, never a scan of the run,
-// and the CPU samples taken during it. Lanes store events in 16 bytes each
+// and the CPU samples taken during it. Lanes store events in 15 bytes each
 // (EventLane).
 // Written by the collector thread; read by anyone through short locked calls
 // that copy out only what was asked for.

@@ -69,7 +69,9 @@ QString apply(fmt::Chunk type, const char* payload, std::uint32_t length, RunBui
     }
     case fmt::Chunk::Events: {
         if (length % fmt::kEventBytes != 0)
-            return QStringLiteral("an events chunk has %1 bytes, not a multiple of %2").arg(length).arg(fmt::kEventBytes);
+            return QStringLiteral("an events chunk has %1 bytes, not a multiple of %2")
+                .arg(length)
+                .arg(fmt::kEventBytes);
         std::vector<Event> events(length / fmt::kEventBytes);
         const char* p = payload;
         for (Event& e : events) {
@@ -81,6 +83,14 @@ QString apply(fmt::Chunk type, const char* payload, std::uint32_t length, RunBui
             e.aux = take<std::uint16_t>(p);
             if (!isWorkerId(e.worker))
                 return QStringLiteral("an event names worker %1, beyond any run's limit").arg(e.worker);
+            if (static_cast<int>(e.kind) >= kEventKindCount)
+                return QStringLiteral("an event has kind %1; the kinds known are 0 … %2")
+                    .arg(static_cast<int>(e.kind))
+                    .arg(kEventKindCount - 1);
+            if (e.state >= kWorkerStateCount)
+                return QStringLiteral("an event has state %1; the states known are 0 … %2")
+                    .arg(e.state)
+                    .arg(kWorkerStateCount - 1);
             if (!isTime(e.tNs))
                 return QStringLiteral("an event has time %1 ns, outside 0 … 2^62").arg(e.tNs);
         }
@@ -97,7 +107,7 @@ QString apply(fmt::Chunk type, const char* payload, std::uint32_t length, RunBui
         std::vector<CoreCpuSample> coreCpu;
         for (const char* p = payload; p < payload + length;) {
             if (threads) {
-                ThreadCpuSample s{};
+                ThreadCpuSample s {};
                 s.tNs = take<std::int64_t>(p);
                 s.worker = take<std::uint32_t>(p);
                 s.cpuNs = take<std::int64_t>(p);
@@ -109,7 +119,7 @@ QString apply(fmt::Chunk type, const char* payload, std::uint32_t length, RunBui
                         .arg(s.worker);
                 threadCpu.push_back(s);
             } else {
-                CoreCpuSample s{};
+                CoreCpuSample s {};
                 s.tNs = take<std::int64_t>(p);
                 s.core = take<std::int16_t>(p);
                 s.busyPct = take<float>(p);
@@ -146,7 +156,7 @@ std::optional<Session> readSession(const QString& path, SessionReadReport* repor
 std::optional<Session> readSessionBytes(
     const QByteArray& bytes, const QString& name, SessionReadReport* report, QString* error)
 {
-    *report = SessionReadReport{};
+    *report = SessionReadReport {};
     report->fileBytes = bytes.size();
     if (static_cast<std::size_t>(bytes.size()) < fmt::kHeaderBytes) {
         *error
@@ -173,7 +183,8 @@ std::optional<Session> readSessionBytes(
     const auto size = static_cast<std::size_t>(bytes.size());
     while (at < size) {
         if (size - at < fmt::kChunkHeaderBytes + 4) {
-            report->problems << QStringLiteral("the file ends inside the chunk at byte %1 (truncated)").arg(at);
+            report->problems
+                << QStringLiteral("the file ends inside the chunk at byte %1 (truncated)").arg(at);
             break;
         }
         const char* p = bytes.constData() + at;
@@ -181,14 +192,16 @@ std::optional<Session> readSessionBytes(
         const auto length = take<std::uint32_t>(p);
         const auto runId = take<std::uint64_t>(p);
         if (length > fmt::kMaxPayload) {
-            report->problems << QStringLiteral("the chunk at byte %1 claims %2 bytes, more than any chunk has: "
-                                               "the file is damaged there")
+            report->problems << QStringLiteral(
+                "the chunk at byte %1 claims %2 bytes, more than any chunk has: "
+                "the file is damaged there")
                                     .arg(at)
                                     .arg(length);
             break;
         }
         if (size - at < fmt::kChunkHeaderBytes + length + 4) {
-            report->problems << QStringLiteral("the file ends inside the chunk at byte %1 (truncated: %2 of %3 bytes)")
+            report->problems << QStringLiteral(
+                "the file ends inside the chunk at byte %1 (truncated: %2 of %3 bytes)")
                                     .arg(at)
                                     .arg(size - at)
                                     .arg(fmt::kChunkHeaderBytes + length + 4);

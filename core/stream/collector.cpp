@@ -9,12 +9,15 @@
 namespace spindle {
 
 Collector::Collector(std::uint64_t runId, std::shared_ptr<EventStore> store, BatchSink sink)
-    : Collector(runId, std::move(store), std::move(sink), Options{})
+    : Collector(runId, std::move(store), std::move(sink), Options {})
 {
 }
 
 Collector::Collector(std::uint64_t runId, std::shared_ptr<EventStore> store, BatchSink sink, Options options)
-    : m_runId(runId), m_store(std::move(store)), m_sink(std::move(sink)), m_options(options),
+    : m_runId(runId),
+      m_store(std::move(store)),
+      m_sink(std::move(sink)),
+      m_options(options),
       m_pending(std::make_shared<EventBatch>())
 {
 }
@@ -87,7 +90,8 @@ double Collector::drainOnce()
             m_ringsSnapshot = m_rings;
         if (!m_newWorkers.empty()) {
             m_store->addWorkers(m_newWorkers);
-            m_pending->newWorkers.insert(m_pending->newWorkers.end(), m_newWorkers.begin(), m_newWorkers.end());
+            m_pending->newWorkers.insert(
+                m_pending->newWorkers.end(), m_newWorkers.begin(), m_newWorkers.end());
             m_newWorkers.clear();
         }
         sampler = m_sampler;
@@ -101,9 +105,10 @@ double Collector::drainOnce()
             fullest = std::max(fullest, static_cast<double>(n) / ring->capacity());
     }
     const auto impossible = std::remove_if(m_scratch.begin(), m_scratch.end(),
-                                           [](const Event& e) { return e.worker >= kMaxWorkerId; });
+        [](const Event& e) { return e.worker >= kMaxWorkerId || !hasKnownKindAndState(e); });
     if (impossible != m_scratch.end()) {
-        m_rejected.fetch_add(static_cast<std::uint64_t>(m_scratch.end() - impossible), std::memory_order_relaxed);
+        m_rejected.fetch_add(
+            static_cast<std::uint64_t>(m_scratch.end() - impossible), std::memory_order_relaxed);
         m_scratch.erase(impossible, m_scratch.end());
     }
     if (!m_scratch.empty()) {
@@ -117,9 +122,9 @@ double Collector::drainOnce()
         sampler->takeSamples(m_pending->threadCpu, m_pending->coreCpu);
         if (m_pending->threadCpu.size() != threadsBefore || m_pending->coreCpu.size() != coresBefore) {
             m_store->appendCpu({m_pending->threadCpu.begin() + static_cast<std::ptrdiff_t>(threadsBefore),
-                                m_pending->threadCpu.end()},
-                               {m_pending->coreCpu.begin() + static_cast<std::ptrdiff_t>(coresBefore),
-                                m_pending->coreCpu.end()});
+                                   m_pending->threadCpu.end()},
+                {m_pending->coreCpu.begin() + static_cast<std::ptrdiff_t>(coresBefore),
+                    m_pending->coreCpu.end()});
         }
     }
     return fullest;
@@ -127,8 +132,8 @@ double Collector::drainOnce()
 
 void Collector::emitBatch(bool last)
 {
-    const bool empty = m_pending->events.empty() && m_pending->newWorkers.empty() && m_pending->threadCpu.empty()
-        && m_pending->coreCpu.empty();
+    const bool empty = m_pending->events.empty() && m_pending->newWorkers.empty()
+        && m_pending->threadCpu.empty() && m_pending->coreCpu.empty();
     if (empty && !last)
         return;
     m_pending->runId = m_runId;

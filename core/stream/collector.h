@@ -52,7 +52,8 @@ public:
     std::uint64_t eventsCollected() const { return m_collected.load(std::memory_order_relaxed); }
     std::uint64_t batchesEmitted() const { return m_batches.load(std::memory_order_relaxed); }
     std::uint64_t eventsDropped() const;
-    // Events naming a worker id no run can have (a corrupt child's ring):
+    // Events naming a worker id no run can have, or a kind or state this
+    // build does not know (a corrupt child's ring):
     // dropped before they reach the store or the window.
     std::uint64_t eventsRejected() const { return m_rejected.load(std::memory_order_relaxed); }
     // Passes over the rings so far (each one a wake-up of the collector thread).
@@ -89,9 +90,9 @@ private:
     std::shared_ptr<EventBatch> m_pending;
     std::uint64_t m_sequence = 0;
 
-    std::atomic<std::uint64_t> m_collected{0};
-    std::atomic<std::uint64_t> m_batches{0};
-    std::atomic<std::uint64_t> m_rejected{0};
+    std::atomic<std::uint64_t> m_collected {0};
+    std::atomic<std::uint64_t> m_batches {0};
+    std::atomic<std::uint64_t> m_rejected {0};
     std::atomic<std::uint64_t> m_passes {0};
     std::thread m_thread;
 };

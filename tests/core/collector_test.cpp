@@ -27,8 +27,8 @@ TEST(Collector, DeliversEveryEventOfEveryRingInPerWorkerOrder)
     for (int w = 0; w < kWorkers; ++w) {
         rings.push_back(std::make_shared<EventRing>(1024));
         collector.addRing(rings.back());
-        collector.addWorker(WorkerInfo{static_cast<std::uint32_t>(w), WorkerKind::Thread, WorkerRole::Worker,
-                                       QStringLiteral("w%1").arg(w), 0, 0});
+        collector.addWorker(WorkerInfo {static_cast<std::uint32_t>(w), WorkerKind::Thread, WorkerRole::Worker,
+            QStringLiteral("w%1").arg(w), 0, 0});
     }
     collector.start();
     std::vector<std::thread> producers;
@@ -86,6 +86,29 @@ TEST(Collector, EventsNamingAnImpossibleWorkerAreDroppedAndCounted)
     EXPECT_EQ(delivered, 2u);
     EXPECT_EQ(store->eventCount(), 2u);
     EXPECT_TRUE(store->laneEvents(0xffffffffu).empty());
+}
+
+TEST(Collector, EventsOfAnUnknownKindOrStateAreDroppedAndCounted)
+{
+    // A child's ring is shared memory: a corrupt child may write any byte.
+    auto store = std::make_shared<EventStore>();
+    Collector collector(1, store, [](EventBatchPtr) {});
+    auto ring = std::make_shared<EventRing>(64);
+    collector.addRing(ring);
+    Event good;
+    good.kind = EventKind::State;
+    good.state = static_cast<std::uint8_t>(WorkerState::Stopped);
+    Event badKind = good;
+    badKind.kind = static_cast<EventKind>(0xff);
+    Event badState = good;
+    badState.state = static_cast<std::uint8_t>(kWorkerStateCount);
+    for (const Event& e : {good, badKind, badState})
+        ring->push(e);
+    collector.start();
+    collector.stop();
+    EXPECT_EQ(collector.eventsRejected(), 2u);
+    ASSERT_EQ(store->laneEvents(0).size(), 1u);
+    EXPECT_EQ(store->laneEvents(0)[0], good);
 }
 
 TEST(Collector, BatchesAreSpacedByTheBatchInterval)

@@ -98,7 +98,7 @@ protected:
         auto writer = std::make_shared<SessionWriter>();
         QString error;
         ASSERT_TRUE(writer->open(m_path, &error)) << error.toStdString();
-        Engine engine(Engine::Options{16'000'000, 20'000'000});
+        Engine engine(Engine::Options {16'000'000, 20'000'000});
         engine.setSessionWriter(writer);
         RunSpec spec;
         spec.label = QStringLiteral("threads with a spinner");
@@ -106,7 +106,7 @@ protected:
         spec.workers = 2;
         spec.spinner = true;
         spec.tasks = {{WorkloadKind::IsPrime, 1'000'000'000'039}, {WorkloadKind::Sleep, 120},
-                      {WorkloadKind::SumRandom, 2'000'000}};
+            {WorkloadKind::SumRandom, 2'000'000}};
         m_runs << spindle::test::runToEnd(engine, spec);
         spec.model = Model::Coroutines;
         spec.tasks[1].kind = WorkloadKind::BlockingSleep;
@@ -118,7 +118,7 @@ protected:
         pool.backlog = 1;
         pool.failEvery = 2;
         pool.periodicMs = 20;
-        pool.tasks.assign(5, TaskSpec{WorkloadKind::Sleep, 40});
+        pool.tasks.assign(5, TaskSpec {WorkloadKind::Sleep, 40});
         m_runs << spindle::test::runToEnd(engine, pool);
         // Supervised children, one killed on purpose and restarted; a prefork server.
         RunSpec daemons;
@@ -334,6 +334,34 @@ TEST(SessionReader, ATimeNoClockCouldGiveEndsTheRecoveryThere)
     ASSERT_EQ(report.problems.size(), 1);
     EXPECT_TRUE(report.problems[0].contains(QLatin1String("time -5 ns"))) << report.problems[0].toStdString();
     EXPECT_EQ(report.bytesUsed, goodEnd);
+}
+
+TEST(SessionReader, AnEventOfAnUnknownKindOrStateEndsTheRecoveryThere)
+{
+    for (const bool kind : {true, false}) {
+        CraftedSession file;
+        file.runBegin();
+        file.chunk(sessionformat::Chunk::Events, packedEvent(2000, 3));
+        const auto goodEnd = file.bytes().size();
+        QByteArray bad = packedEvent(3000, 3);
+        bad[kind ? 20 : 21] = static_cast<char>(kind ? kEventKindCount : kWorkerStateCount);
+        file.chunk(sessionformat::Chunk::Events, bad);
+        SessionReadReport report;
+        QString error;
+        const auto session
+            = readSessionBytes(file.bytes(), QStringLiteral("crafted.spindle"), &report, &error);
+        ASSERT_TRUE(session) << error.toStdString();
+        ASSERT_EQ(report.problems.size(), 1);
+        const QString expected = kind ? QStringLiteral("an event has kind %1; the kinds known are 0 … %2")
+                                            .arg(kEventKindCount)
+                                            .arg(kEventKindCount - 1)
+                                      : QStringLiteral("an event has state %1; the states known are 0 … %2")
+                                            .arg(kWorkerStateCount)
+                                            .arg(kWorkerStateCount - 1);
+        EXPECT_TRUE(report.problems[0].contains(expected)) << report.problems[0].toStdString();
+        EXPECT_EQ(report.bytesUsed, goodEnd);
+        EXPECT_EQ(session->runs[0]->recording->eventCount(), 1u);
+    }
 }
 
 TEST(SessionReader, AWorkerIdNoRunCouldHaveIsRefusedBeforeAnyLaneIsMade)
