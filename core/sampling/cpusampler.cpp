@@ -31,7 +31,9 @@ std::size_t appendBounded(std::vector<T>& to, const std::vector<T>& from, std::s
 }
 } // namespace
 
-CpuSampler::CpuSampler(std::int64_t periodNs) : m_periodNs(periodNs > 1'000'000 ? periodNs : 1'000'000)
+CpuSampler::CpuSampler(std::int64_t periodNs, std::int64_t coreIntervalNs)
+    : m_periodNs(periodNs > 1'000'000 ? periodNs : 1'000'000),
+      m_coreIntervalNs(std::max(coreIntervalNs, m_periodNs))
 {
     m_prevCores.reserve(kInitialCores);
     m_curCores.reserve(kInitialCores);
@@ -44,12 +46,15 @@ CpuSampler::~CpuSampler()
         ::close(file.fd);
     if (m_statFd >= 0)
         ::close(m_statFd);
+    if (m_statmFd >= 0)
+        ::close(m_statmFd);
 }
 
 namespace {
 std::uint64_t fileKey(pid_t pid, pid_t tid)
 {
-    return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(pid)) << 32) | static_cast<std::uint32_t>(tid);
+    return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(pid)) << 32)
+        | static_cast<std::uint32_t>(tid);
 }
 } // namespace
 
@@ -101,8 +106,8 @@ void CpuSampler::sampleAndRemoveThread(std::uint32_t worker)
     std::optional<Tracked> tracked;
     {
         std::lock_guard lock(m_mutex);
-        const auto it = std::find_if(m_threads.begin(), m_threads.end(),
-                                     [worker](const Tracked& t) { return t.worker == worker; });
+        const auto it = std::find_if(
+            m_threads.begin(), m_threads.end(), [worker](const Tracked& t) { return t.worker == worker; });
         if (it == m_threads.end())
             return;
         tracked = *it;
@@ -198,10 +203,11 @@ void CpuSampler::sampleNow()
         t.lastCpuNs = s.cpuNs;
         m_scratchSamples.push_back(ThreadCpuSample {monotonicNs(), t.worker, s.cpuNs, s.runDelayNs});
     }
-    sampleCores(monotonicNs());
-    const ProcessMemory memory = readProcessMemory();
-    m_memoryPeak.rssBytes = std::max(m_memoryPeak.rssBytes, memory.rssBytes);
-    m_memoryPeak.vmBytes = std::max(m_memoryPeak.vmBytes, memory.vmBytes);
+    // Half a period of slack: a tick that wakes a little early still reads.
+    const std::int64_t coresNs = monotonicNs();
+    if (!m_havePrevCores || coresNs - m_coresReadNs >= m_coreIntervalNs - m_periodNs / 2)
+        sampleCores(coresNs);
+    sampleMemory();
     // Files of threads no longer tracked (removed meanwhile) are closed.
     std::erase_if(m_files, [this](const auto& entry) {
         if (entry.second.tick == m_tick)
@@ -267,6 +273,17 @@ void CpuSampler::sampleCores(std::int64_t tNs)
     std::swap(m_prevAll, m_curAll);
     std::swap(m_prevCores, m_curCores);
     m_havePrevCores = true;
+    m_coresReadNs = tNs;
+}
+
+void CpuSampler::sampleMemory()
+{
+    // Kept open: opening a /proc file costs several times more than re-reading it.
+    if (m_statmFd < 0)
+        m_statmFd = ::open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+    const ProcessMemory memory = readStatm(m_statmFd);
+    m_memoryPeak.rssBytes = std::max(m_memoryPeak.rssBytes, memory.rssBytes);
+    m_memoryPeak.vmBytes = std::max(m_memoryPeak.vmBytes, memory.vmBytes);
 }
 
 void CpuSampler::takeSamples(std::vector<ThreadCpuSample>& threads, std::vector<CoreCpuSample>& cores)
@@ -298,14 +315,20 @@ ProcessMemory CpuSampler::memoryPeak() const
 
 ProcessMemory CpuSampler::readProcessMemory()
 {
-    // statm: size resident shared text lib data dt, in pages. Read at 20 Hz
-    // but opened each time: one small file, and no descriptor to keep.
     const int fd = ::open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+    const ProcessMemory memory = readStatm(fd);
+    if (fd >= 0)
+        ::close(fd);
+    return memory;
+}
+
+ProcessMemory CpuSampler::readStatm(int fd)
+{
+    // statm: size resident shared text lib data dt, in pages.
     if (fd < 0)
         return {};
     char buffer[128];
-    const ssize_t n = ::read(fd, buffer, sizeof buffer - 1);
-    ::close(fd);
+    const ssize_t n = ::pread(fd, buffer, sizeof buffer - 1, 0);
     if (n <= 0)
         return {};
     buffer[n] = '\0';

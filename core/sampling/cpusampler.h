@@ -1,10 +1,18 @@
 #pragma once
 // Measures CPU use from the OS instead of guessing it (DESIGN.md "CPU usage is
 // measured"): its own thread reads every registered worker thread's schedstat
-// and the per-core /proc/stat counters about 20 times a second, and queues the
-// samples until the collector takes them. On the same ticks it reads this
-// process's memory (/proc/self/statm) and keeps the peak, so that what a run's
-// workers cost in memory is measured too (the many-tasks scenario).
+// about 20 times a second and the per-core /proc/stat counters 10 times a
+// second, and queues the samples until the collector takes them. On the same
+// ticks it reads this process's memory (/proc/self/statm) and keeps the peak,
+// so that what a run's workers cost in memory is measured too (the many-tasks
+// scenario).
+//
+// Why cores at half the rate: /proc/stat counts in 10 ms clock ticks, so a
+// 50 ms window of one core can only read 0, 20, 40 ... 100 % (a quarter of the
+// figure is quantisation), while a 100 ms window halves that error; and
+// /proc/stat is the dearest file read here (the kernel sums every interrupt
+// counter to produce it, ~40-70 us on a cold cache), so reading it at 20 Hz
+// alone cost more than the sampler's whole budget of 0.25 % of a core.
 
 #include "sampling/cpusample.h"
 #include "sampling/procreader.h"
@@ -28,12 +36,15 @@ struct ProcessMemory {
 
 class CpuSampler {
 public:
-    explicit CpuSampler(std::int64_t periodNs = 50'000'000);
+    // Threads are read every periodNs, cores every coreIntervalNs (never more
+    // often than the threads).
+    explicit CpuSampler(std::int64_t periodNs = 50'000'000, std::int64_t coreIntervalNs = 100'000'000);
     ~CpuSampler();
     CpuSampler(const CpuSampler&) = delete;
     CpuSampler& operator=(const CpuSampler&) = delete;
 
     std::int64_t periodNs() const { return m_periodNs; }
+    std::int64_t coreIntervalNs() const { return m_coreIntervalNs; }
 
     // Registers a thread (of this or any other process); the same worker id
     // again replaces the previous registration. A thread that exits is dropped
@@ -51,8 +62,9 @@ public:
     void stop();
     bool running() const { return m_thread.joinable(); }
 
-    // One synchronous sample of every registered thread and of the cores (the
-    // first core read only sets the baseline). Safe alongside the thread.
+    // One synchronous sample of every registered thread, and of the cores when
+    // their interval has (about) passed since their last read (the first core
+    // read only sets the baseline). Safe alongside the thread.
     void sampleNow();
     // Appends everything sampled since the last call to the two vectors.
     void takeSamples(std::vector<ThreadCpuSample>& threads, std::vector<CoreCpuSample>& cores);
@@ -71,6 +83,8 @@ public:
     ProcessMemory memoryPeak() const;
     // Reads /proc/self/statm; zeros when it cannot be read.
     static ProcessMemory readProcessMemory();
+    // The same from an open statm file, re-read from its start.
+    static ProcessMemory readStatm(int fd);
 
 private:
     struct Tracked {
@@ -82,11 +96,13 @@ private:
 
     void run();
     void sampleCores(std::int64_t tNs);
+    void sampleMemory();
     // Reads one tracked thread through its cached open file (m_sampleMutex held).
     bool readTracked(const Tracked& t, SchedStat* out);
     void closeFile(const Tracked& t);
 
     const std::int64_t m_periodNs;
+    const std::int64_t m_coreIntervalNs;
 
     // Serialises sampleNow() callers; guards everything below up to m_mutex.
     mutable std::mutex m_sampleMutex;
@@ -99,6 +115,7 @@ private:
     std::vector<CpuTicks> m_prevCores;
     std::vector<CpuTicks> m_curCores;
     bool m_havePrevCores = false;
+    std::int64_t m_coresReadNs = 0; // when m_prevCores was read
     // Open schedstat files by (pid, tid), with the tick that last used them.
     struct OpenFile {
         int fd;
@@ -107,6 +124,7 @@ private:
     std::unordered_map<std::uint64_t, OpenFile> m_files;
     std::uint64_t m_tick = 0;
     int m_statFd = -1; // /proc/stat, kept open
+    int m_statmFd = -1; // /proc/self/statm, kept open
     ProcessMemory m_memoryStart;
     ProcessMemory m_memoryPeak;
 

@@ -250,7 +250,7 @@ TEST(CpuSampler, CoreSamplesCoverEveryCoreAndTheTotal)
 {
     CpuSampler sampler;
     sampler.start();
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    std::this_thread::sleep_for(std::chrono::milliseconds(450));
     sampler.stop();
     std::vector<ThreadCpuSample> threads;
     std::vector<CoreCpuSample> cores;
@@ -272,8 +272,34 @@ TEST(CpuSampler, CoreSamplesCoverEveryCoreAndTheTotal)
     for (int core = 0; core < online; ++core)
         EXPECT_TRUE(seen.count(core)) << "no sample for core " << core;
     EXPECT_EQ(seen.size(), static_cast<std::size_t>(online) + 1);
-    // 300 ms at 20 Hz: several intervals, each a full set.
+    // 450 ms with cores at 10 Hz: several intervals, each a full set.
     EXPECT_GE(cores.size(), 3 * (static_cast<std::size_t>(online) + 1));
+}
+
+TEST(CpuSampler, CoresAreReadAtTheirOwnSlowerInterval)
+{
+    CpuSampler sampler(10 * kMs, 50 * kMs);
+    EXPECT_EQ(sampler.coreIntervalNs(), 50 * kMs);
+    EXPECT_EQ(CpuSampler(50 * kMs, 10 * kMs).coreIntervalNs(), 50 * kMs) << "never faster than the threads";
+    sampler.addThread(1, getpid(), gettid());
+    sampler.start();
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    sampler.stop();
+    std::vector<ThreadCpuSample> threads;
+    std::vector<CoreCpuSample> cores;
+    sampler.takeSamples(threads, cores);
+    std::set<std::int64_t> coreTicks;
+    for (const CoreCpuSample& c : cores)
+        coreTicks.insert(c.tNs);
+    const std::size_t threadTicks = samplesOf(threads, 1).size();
+    // 400 ms: ~40 thread reads at 10 ms, ~8 core sets at 50 ms (a loaded
+    // machine skips ticks of both alike).
+    ASSERT_GE(threadTicks, 10u);
+    EXPECT_GE(coreTicks.size(), 3u);
+    EXPECT_LE(coreTicks.size() * 3, threadTicks)
+        << coreTicks.size() << " core sets, " << threadTicks << " thread reads";
+    for (auto it = std::next(coreTicks.begin()); it != coreTicks.end(); ++it)
+        EXPECT_GE(*it - *std::prev(it), 50 * kMs - 5 * kMs) << "cores read early";
 }
 
 TEST(CpuSampler, StopIsPrompt)
@@ -337,7 +363,7 @@ TEST(CpuSampler, ExitedThreadJustStopsBeingSampled)
 
 TEST(CpuSampler, RemovedThreadIsNoLongerSampled)
 {
-    CpuSampler sampler;
+    CpuSampler sampler(50 * kMs, 50 * kMs);
     sampler.addThread(5, getpid(), gettid());
     sampler.addThread(6, getpid(), gettid());
     sampler.sampleNow();
