@@ -186,9 +186,18 @@ def build(results):
     if sp is None:
         r.missing("processes speed-up, primes, 2 workers", "≥ 1.9×", "python/speedup.py")
     else:
-        r.add(f"processes speed-up, primes, {sp['workers']} workers", sp["speedup"], "×", f"≥ {sp['goal']}",
-              sp["pass"], f"min {sp['min']}, max {sp['max']}", "python/speedup.py",
-              f"load average {sp['load_before'][0]} before, {sp['load_after'][0]} after, {sp['cores']} cores")
+        load = f"load average {sp['load_before'][0]} before, {sp['load_after'][0]} after, {sp['cores']} cores"
+        r.add(f"processes speed-up, primes ({sp['numbers']}, largest first), {sp['workers']} workers",
+              sp["speedup"], "×", f"≥ {sp['goal']}", sp["pass"], f"min {sp['min']}, max {sp['max']}",
+              "python/speedup.py",
+              f"schedule bound {sp['schedule_bound']}×, CPU {sp['cpu_pct']} %; {load}")
+        book = sp.get("book_order")
+        if book:
+            r.add(f"processes speed-up, primes ({sp['numbers']}, the book's order), {sp['workers']} workers",
+                  book["speedup"], "×", "(for information)", None, f"min {book['min']}, max {book['max']}",
+                  "python/speedup.py",
+                  f"schedule bound {book['schedule_bound']}× (the best any {sp['workers']}-worker pool can do "
+                  f"on this order), CPU {book['cpu_pct']} %")
     return r
 
 
