@@ -4,6 +4,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <algorithm>
+
 namespace spindle {
 
 namespace {
@@ -49,6 +51,15 @@ bool Scenario::load(const QJsonObject& json, QString* error)
     m_lesson = json.value(QLatin1String("lesson")).toString();
     if (m_id.isEmpty() || m_title.isEmpty()) {
         *error = QStringLiteral("scenario description lacks 'id' or 'title'");
+        return false;
+    }
+    const QJsonValue order = json.value(QLatin1String("order"));
+    if (order.isUndefined()) {
+        m_order = kUnordered;
+    } else if (order.isDouble() && order.toInteger(-1) >= 0) {
+        m_order = static_cast<int>(std::min<qint64>(order.toInteger(), kUnordered - 1));
+    } else {
+        *error = QStringLiteral("scenario %1: 'order' must be a whole number from 0").arg(m_id);
         return false;
     }
     m_models.clear();

@@ -13,6 +13,7 @@
 #include <QList>
 #include <QString>
 
+#include <climits>
 #include <optional>
 
 namespace spindle {
@@ -32,6 +33,9 @@ public:
     QString title() const { return m_title; }
     QString source() const { return m_source; }
     QString lesson() const { return m_lesson; }
+    // Place in the picker and in `spindle list`: the JSON's "order" (SPEC's
+    // numbering), or after every numbered scenario when it has none.
+    int order() const { return m_order; }
     const QList<ParamSpec>& params() const { return m_params; }
     const QList<Model>& defaultModels() const { return m_models; }
 
@@ -59,6 +63,8 @@ protected:
     const ParamSpec* param(const QString& name) const;
 
 private:
+    static constexpr int kUnordered = INT_MAX;
+
     RunSpec baseSpec(const ScenarioRequest& request) const;
     // Default label and validation of a built run.
     std::optional<QString> finish(RunSpec* spec) const;
@@ -67,6 +73,7 @@ private:
     QString m_title;
     QString m_source;
     QString m_lesson;
+    int m_order = kUnordered;
     QList<ParamSpec> m_params;
     QList<Model> m_models;
 };

@@ -1,6 +1,7 @@
 #include "scenarios/scenariocatalogue.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -50,7 +51,24 @@ bool ScenarioCatalogue::add(std::unique_ptr<Scenario> scenario, const QString& d
         m_errors << *error;
         return false;
     }
-    m_scenarios.push_back(std::move(scenario));
+    // The file name is the id: the build pairs builder and description by it.
+    const QString stem = QFileInfo(descriptionPath).completeBaseName();
+    if (scenario->id() != stem) {
+        *error = QStringLiteral("%1: declares id '%2', but its file is named for '%3'")
+                     .arg(descriptionPath, scenario->id(), stem);
+        m_errors << *error;
+        return false;
+    }
+    if (find(scenario->id()) != nullptr) {
+        *error = QStringLiteral("%1: scenario '%2' is already in the catalogue")
+                     .arg(descriptionPath, scenario->id());
+        m_errors << *error;
+        return false;
+    }
+    // Kept in their "order"; scenarios of equal order stay in the order added.
+    const auto at = std::upper_bound(m_scenarios.begin(), m_scenarios.end(), scenario->order(),
+        [](int order, const auto& s) { return order < s->order(); });
+    m_scenarios.insert(at, std::move(scenario));
     return true;
 }
 

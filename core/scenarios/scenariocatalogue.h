@@ -19,12 +19,14 @@ public:
     static const ScenarioCatalogue& builtin();
 
     const Scenario* find(const QString& id) const;
+    // In the scenarios' own "order" (SPEC's numbering).
     QList<const Scenario*> all() const;
     QStringList ids() const;
     // Problems met while loading descriptions (empty when all is well).
     const QStringList& loadErrors() const { return m_errors; }
 
-    // Adds a scenario whose description is the JSON file at path.
+    // Adds a scenario whose description is the JSON file at path, which must
+    // be named for its id (<id>.json) and not already be in the catalogue.
     bool add(std::unique_ptr<Scenario> scenario, const QString& descriptionPath, QString* error);
 
 private:

@@ -6,7 +6,10 @@
 #include "workloads/primecalibration.h"
 #include "workloads/primestepper.h"
 
+#include <QDir>
+#include <QFile>
 #include <QJsonDocument>
+#include <QTemporaryDir>
 
 #include <gtest/gtest.h>
 
@@ -29,6 +32,76 @@ TEST(ScenarioCatalogue, EveryBuiltinDescriptionLoads)
             EXPECT_FALSE(p.help.isEmpty()) << p.name.toStdString();
         }
     }
+}
+
+TEST(ScenarioCatalogue, ListsTheScenariosInSpecsOrder)
+{
+    // The descriptions' "order", not the builders' file names.
+    EXPECT_EQ(ScenarioCatalogue::builtin().ids(),
+        QStringList({QStringLiteral("spinner"), QStringLiteral("primes"), QStringLiteral("sum-random"),
+            QStringLiteral("scaling"), QStringLiteral("pools"), QStringLiteral("daemons"),
+            QStringLiteral("prefork"), QStringLiteral("many-tasks")}));
+}
+
+TEST(ScenarioCatalogue, EveryDescriptionFileIsNamedForItsIdAndHasABuilder)
+{
+    // The build pairs builder and description by name; a description without
+    // a builder would be left out silently.
+    const QDir dir(QStringLiteral(SPINDLE_SOURCE_DIR "/resources/scenarios"));
+    const QStringList files = dir.entryList({QStringLiteral("*.json")}, QDir::Files);
+    EXPECT_EQ(files.size(), ScenarioCatalogue::builtin().all().size());
+    for (const QString& name : files) {
+        SCOPED_TRACE(name.toStdString());
+        QFile file(dir.filePath(name));
+        ASSERT_TRUE(file.open(QIODevice::ReadOnly));
+        const QString id
+            = QJsonDocument::fromJson(file.readAll()).object().value(QLatin1String("id")).toString();
+        EXPECT_EQ(id + QStringLiteral(".json"), name);
+        EXPECT_NE(ScenarioCatalogue::builtin().find(id), nullptr);
+    }
+}
+
+TEST(ScenarioCatalogue, RefusesADescriptionNamedForAnotherIdOrInTheCatalogueTwice)
+{
+    struct Dummy : Scenario {
+        std::optional<QString> buildRun(const ScenarioRequest&, RunSpec*) const override
+        {
+            return std::nullopt;
+        }
+    };
+    QTemporaryDir dir;
+    ASSERT_TRUE(dir.isValid());
+    const auto write = [&](const QString& name, const QByteArray& json) {
+        QFile file(dir.filePath(name));
+        EXPECT_TRUE(file.open(QIODevice::WriteOnly));
+        file.write(json);
+        return file.fileName();
+    };
+    ScenarioCatalogue c;
+    QString error;
+    EXPECT_FALSE(c.add(std::make_unique<Dummy>(),
+        write(QStringLiteral("ninth.json"), R"({"id": "tenth", "title": "t", "models": ["threads"]})"),
+        &error));
+    EXPECT_TRUE(error.contains(QLatin1String("tenth")) && error.contains(QLatin1String("ninth")))
+        << error.toStdString();
+    EXPECT_FALSE(c.add(std::make_unique<Dummy>(),
+        write(QStringLiteral("late.json"), R"({"id": "late", "order": "last", "title": "t"})"), &error));
+    EXPECT_TRUE(error.contains(QLatin1String("order"))) << error.toStdString();
+
+    // Ordered first, unordered after them in the order added.
+    const QString ninth
+        = write(QStringLiteral("ninth.json"), R"({"id": "ninth", "title": "t", "models": ["threads"]})");
+    ASSERT_TRUE(c.add(std::make_unique<Dummy>(), ninth, &error)) << error.toStdString();
+    ASSERT_TRUE(c.add(std::make_unique<Dummy>(),
+        write(QStringLiteral("second.json"), R"({"id": "second", "order": 2, "title": "t"})"), &error));
+    ASSERT_TRUE(c.add(std::make_unique<Dummy>(),
+        write(QStringLiteral("first.json"), R"({"id": "first", "order": 1, "title": "t"})"), &error));
+    EXPECT_EQ(
+        c.ids(), QStringList({QStringLiteral("first"), QStringLiteral("second"), QStringLiteral("ninth")}));
+    EXPECT_FALSE(c.add(std::make_unique<Dummy>(), ninth, &error));
+    EXPECT_TRUE(error.contains(QLatin1String("already"))) << error.toStdString();
+    EXPECT_EQ(c.ids().size(), 3);
+    EXPECT_EQ(c.loadErrors().size(), 3);
 }
 
 TEST(ScenarioCatalogue, TheBooksNumbersSurviveJsonExactly)
