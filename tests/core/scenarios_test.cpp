@@ -201,6 +201,8 @@ TEST(PrimeCalibration, PrimeTakingASecondIsPrimeAndSizedToTheMachine)
 TEST(ScenarioCatalogue, SpecsScenariosHaveTheirParametersUnderSpecsNames)
 {
     const std::map<QString, QStringList> expected = {
+        {QStringLiteral("spinner"), {QStringLiteral("slow"), QStringLiteral("seconds")}},
+        {QStringLiteral("primes"), {QStringLiteral("numbers")}},
         {QStringLiteral("sum-random"), {QStringLiteral("count"), QStringLiteral("tasks")}},
         {QStringLiteral("scaling"), {QStringLiteral("max-workers"), QStringLiteral("repeats")}},
         {QStringLiteral("pools"), {QStringLiteral("backlog")}},
@@ -217,6 +219,46 @@ TEST(ScenarioCatalogue, SpecsScenariosHaveTheirParametersUnderSpecsNames)
         for (const QString& name : names)
             EXPECT_TRUE(have.contains(name)) << id.toStdString() << " lacks " << name.toStdString();
     }
+    EXPECT_EQ(static_cast<qsizetype>(expected.size()), ScenarioCatalogue::builtin().all().size())
+        << "SPEC names eight scenarios";
+
+    const auto param = [](const QString& scenario, const QString& name) -> const ParamSpec* {
+        for (const ParamSpec& p : ScenarioCatalogue::builtin().find(scenario)->params()) {
+            if (p.name == name)
+                return &p;
+        }
+        return nullptr;
+    };
+    // spinner: slow=sleep|blocking-sleep|cpu|nap|executor-thread|executor-process, seconds.
+    const ParamSpec* slow = param(QStringLiteral("spinner"), QStringLiteral("slow"));
+    ASSERT_NE(slow, nullptr);
+    EXPECT_EQ(slow->kind, ParamSpec::Kind::Choice);
+    EXPECT_EQ(slow->choices,
+        QStringList({QStringLiteral("sleep"), QStringLiteral("blocking-sleep"), QStringLiteral("cpu"),
+            QStringLiteral("nap"), QStringLiteral("executor-thread"), QStringLiteral("executor-process")}));
+    for (const QString& choice : slow->choices)
+        EXPECT_FALSE(slow->check(choice)) << choice.toStdString();
+    EXPECT_TRUE(slow->check(QStringLiteral("fast")));
+    const ParamSpec* seconds = param(QStringLiteral("spinner"), QStringLiteral("seconds"));
+    ASSERT_NE(seconds, nullptr);
+    EXPECT_EQ(seconds->kind, ParamSpec::Kind::Int);
+    EXPECT_FALSE(seconds->check(QStringLiteral("1")));
+    EXPECT_TRUE(seconds->check(QStringLiteral("0")));
+
+    // primes: numbers=book|quick|n1,n2,...
+    const ParamSpec* numbers = param(QStringLiteral("primes"), QStringLiteral("numbers"));
+    ASSERT_NE(numbers, nullptr);
+    EXPECT_EQ(numbers->kind, ParamSpec::Kind::IntList);
+    EXPECT_EQ(numbers->defaultValue, QStringLiteral("book"));
+    EXPECT_FALSE(numbers->check(QStringLiteral("book")));
+    EXPECT_FALSE(numbers->check(QStringLiteral("quick")));
+    EXPECT_FALSE(numbers->check(QStringLiteral("2, 142702110479723,9999999999999999")));
+    EXPECT_EQ(numbers->intList(QStringLiteral("2, 142702110479723,9999999999999999")),
+        (std::vector<std::int64_t> {2, 142'702'110'479'723, 9'999'999'999'999'999}));
+    EXPECT_EQ(numbers->intList(QStringLiteral("book")).size(), 20u);
+    EXPECT_FALSE(numbers->intList(QStringLiteral("quick")).empty());
+    EXPECT_TRUE(numbers->check(QStringLiteral("slow")));
+    EXPECT_TRUE(numbers->check(QStringLiteral("3,x")));
 }
 
 TEST(RunPlan, EveryScenarioBuildsItsDefaultPlan)
