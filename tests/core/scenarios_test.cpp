@@ -184,10 +184,20 @@ TEST(RunPlan, SpinnerVariantsBuildTheRightWork)
     EXPECT_EQ(spec.tasks[0].kind, WorkloadKind::IsPrime);
     EXPECT_TRUE(millerRabin(static_cast<std::uint64_t>(spec.tasks[0].arg)));
 
+    // The coroutine variant of an executor slow() is the loop offloading it.
     input.params = {QStringLiteral("slow=executor-thread")};
-    const auto refused = makeRunPlan(input, ScenarioCatalogue::builtin(), &plan);
-    ASSERT_TRUE(refused);
-    EXPECT_TRUE(refused->contains(QLatin1String("coroutines+executor")));
+    ASSERT_FALSE(makeRunPlan(input, ScenarioCatalogue::builtin(), &plan));
+    EXPECT_EQ(plan.runs.front().model, Model::CoroutinesExecutor);
+    EXPECT_EQ(plan.runs.front().executor, ExecutorKind::Thread);
+    EXPECT_TRUE(plan.runs.front().label.contains(QLatin1String("coroutines+executor")));
+
+    // A number of one's own: slow() checks it once, whatever the seconds.
+    input.params = {
+        QStringLiteral("slow=nap"), QStringLiteral("seconds=5"), QStringLiteral("number=5000111000222021")};
+    ASSERT_FALSE(makeRunPlan(input, ScenarioCatalogue::builtin(), &plan));
+    ASSERT_EQ(plan.runs.front().tasks.size(), 1u);
+    EXPECT_EQ(plan.runs.front().tasks[0].kind, WorkloadKind::Nap);
+    EXPECT_EQ(plan.runs.front().tasks[0].arg, 5'000'111'000'222'021);
 }
 
 TEST(PrimeCalibration, PrimeTakingASecondIsPrimeAndSizedToTheMachine)
