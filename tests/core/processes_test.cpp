@@ -6,8 +6,6 @@
 #include "engine.h"
 #include "processtestsupport.h"
 #include "runtime/processchannel.h"
-#include "scenarios/runplan.h"
-#include "scenarios/scenariocatalogue.h"
 #include "stream/sharedring.h"
 #include "testsupport.h"
 #include "workloads/primecalibration.h"
@@ -264,45 +262,3 @@ TEST(ProcessSpinner, TheSpinnerRunsInAChildOfItsOwn)
     EXPECT_LT(result->spinner->maxGapNs, 300'000'000);
     expectValidLane(engine.store()->laneEvents(spinner->info.id), spinner->info);
 }
-
-class CoroutinesExecutorSpinner : public ::testing::TestWithParam<ExecutorKind> { };
-
-TEST_P(CoroutinesExecutorSpinner, TheLoopKeepsTurningWhileIsPrimeRunsInTheExecutor)
-{
-    // The spinner scenario's own run: slow=executor-thread|executor-process.
-    RunPlanInput input;
-    input.scenario = QStringLiteral("spinner");
-    input.models = QStringLiteral("coroutines+executor");
-    input.params = {GetParam() == ExecutorKind::Thread ? QStringLiteral("slow=executor-thread")
-                                                       : QStringLiteral("slow=executor-process"),
-        QStringLiteral("seconds=1")};
-    RunPlan plan;
-    const auto refused = makeRunPlan(input, ScenarioCatalogue::builtin(), &plan);
-    ASSERT_FALSE(refused) << refused->toStdString();
-    RunSpec s = plan.runs.front();
-    EXPECT_EQ(s.executor, GetParam());
-    EXPECT_TRUE(s.spinner);
-    ASSERT_EQ(s.tasks.size(), 1u);
-    EXPECT_EQ(s.tasks[0].kind, WorkloadKind::IsPrime);
-
-    Engine engine;
-    const RunResultPtr result = runToEnd(engine, s);
-    ASSERT_TRUE(result && result->succeeded()) << (result ? result->error.toStdString() : "");
-    ASSERT_EQ(result->tasks.size(), 1u);
-    EXPECT_EQ(result->tasks[0].result, 1);
-    ASSERT_TRUE(result->spinner);
-    EXPECT_GE(result->spinner->frames, static_cast<std::uint64_t>(result->wallS() * 10 * 0.5));
-    EXPECT_LT(result->spinner->maxGapNs, 300'000'000);
-    // The work ran on an executor lane, not on the loop.
-    const WorkerKind expected = GetParam() == ExecutorKind::Thread ? WorkerKind::Thread : WorkerKind::Process;
-    const auto ran = std::find_if(result->workers.begin(), result->workers.end(),
-        [&](const WorkerResult& w) { return w.info.id == result->tasks[0].worker; });
-    ASSERT_NE(ran, result->workers.end());
-    EXPECT_EQ(ran->info.kind, expected);
-    for (const WorkerResult& w : result->workers)
-        expectValidLane(engine.store()->laneEvents(w.info.id), w.info);
-}
-
-INSTANTIATE_TEST_SUITE_P(Process, CoroutinesExecutorSpinner,
-    ::testing::Values(ExecutorKind::Thread, ExecutorKind::Process),
-    [](const auto& param) { return std::string(toString(param.param)); });
