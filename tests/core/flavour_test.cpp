@@ -13,6 +13,7 @@
 #include <thread>
 
 using namespace spindle;
+using spindle::test::runQueueNs;
 using spindle::test::runToEnd;
 
 namespace {
@@ -29,21 +30,6 @@ RunSpec cpuBound(Model model, Flavour flavour, int tasks, double secondsEach)
             spec.tasks.push_back({WorkloadKind::IsPrime, n});
     }
     return spec;
-}
-
-// Run-queue time of the run's threads, from the sampler's samples: time the
-// threads were runnable but the machine gave the CPU to someone else.
-std::int64_t runQueueNs(const QSignalSpy& batches)
-{
-    std::map<std::uint32_t, std::int64_t> last;
-    for (const auto& args : batches) {
-        for (const ThreadCpuSample& s : args.at(0).value<EventBatchPtr>()->threadCpu)
-            last[s.worker] = std::max(last[s.worker], s.runDelayNs);
-    }
-    std::int64_t total = 0;
-    for (const auto& [worker, ns] : last)
-        total += ns;
-    return total;
 }
 
 } // namespace

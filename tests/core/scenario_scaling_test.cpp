@@ -18,6 +18,7 @@
 #include <thread>
 
 using namespace spindle;
+using spindle::test::runQueueNs;
 using spindle::test::runToEnd;
 
 namespace {
@@ -55,21 +56,6 @@ QJsonObject pointFor(const QJsonObject& series, int workers)
             return p.toObject();
     }
     return {};
-}
-
-// Run-queue time of the run's threads (see flavour_test.cpp): runnable but
-// given no CPU because the machine was busy.
-std::int64_t runQueueNs(const QSignalSpy& batches)
-{
-    std::map<std::uint32_t, std::int64_t> last;
-    for (const auto& args : batches) {
-        for (const ThreadCpuSample& s : args.at(0).value<EventBatchPtr>()->threadCpu)
-            last[s.worker] = std::max(last[s.worker], s.runDelayNs);
-    }
-    std::int64_t total = 0;
-    for (const auto& [worker, ns] : last)
-        total += ns;
-    return total;
 }
 
 } // namespace

@@ -1,7 +1,8 @@
 #pragma once
 // Helpers shared by the test suites: an independent primality reference, a
-// count of this process's threads, running an Engine to completion, and a
-// file-size limit that makes the kernel refuse writes part-way (EFBIG).
+// count of this process's threads, running an Engine to completion, the
+// run-queue time of a run's workers, and a file-size limit that makes the
+// kernel refuse writes part-way (EFBIG).
 
 #include "engine.h"
 #include "workloads/primecalibration.h"
@@ -10,9 +11,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdint>
 #include <dirent.h>
+#include <map>
 #include <sys/resource.h>
 
 namespace spindle::test {
@@ -57,6 +60,23 @@ inline RunResultPtr runToEnd(Engine& engine, const RunSpec& spec, int timeoutMs 
     if (!finished.wait(timeoutMs))
         return nullptr;
     return finished.takeFirst().at(0).value<RunResultPtr>();
+}
+
+// Run-queue time of a run's workers, from the sampler's samples in the
+// engine's batches: time they were runnable but the machine gave the CPU to
+// someone else. CPU time plus this is what they asked for; a GIL moves time
+// to waiting, which neither counts.
+inline std::int64_t runQueueNs(const QSignalSpy& batches)
+{
+    std::map<std::uint32_t, std::int64_t> last;
+    for (const auto& args : batches) {
+        for (const ThreadCpuSample& s : args.at(0).value<EventBatchPtr>()->threadCpu)
+            last[s.worker] = std::max(last[s.worker], s.runDelayNs);
+    }
+    std::int64_t total = 0;
+    for (const auto& [worker, ns] : last)
+        total += ns;
+    return total;
 }
 
 // Regular files may grow to `bytes` in this process while it lives; a write
