@@ -14,7 +14,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <iostream>
 #include <numeric>
+#include <optional>
 
 using namespace spindle;
 using spindle::test::runToEnd;
@@ -32,6 +35,40 @@ RunSpec poolsSpec(const QStringList& params, int workers)
     EXPECT_FALSE(error) << error->toStdString();
     EXPECT_EQ(plan.runs.size(), 1);
     return plan.runs.value(0);
+}
+
+// The periodic task's lane: when its thread started running (its schedule's
+// origin) and its ticks, each a Running slice between two sleeps (after the
+// GIL, with the python flavour). The last Running, after the stop, leads to
+// Exited and is no tick.
+struct PeriodicLane {
+    std::int64_t startNs = 0;
+    std::vector<std::int64_t> ticks;
+};
+
+PeriodicLane periodicLane(const RunResult& r)
+{
+    PeriodicLane out;
+    const auto lane = std::find_if(r.workers.begin(), r.workers.end(),
+        [](const WorkerResult& w) { return w.info.name == QLatin1String("periodic"); });
+    if (lane == r.workers.end() || !r.recording)
+        return out;
+    std::optional<WorkerState> settled; // the state before, waiting for the GIL aside
+    std::int64_t running = 0; // a Running after a sleep, not yet followed by one (0 = none)
+    for (const Event& e : r.recording->laneEvents(lane->info.id)) {
+        if (e.kind != EventKind::State || e.workerState() == WorkerState::WaitingGil)
+            continue;
+        const WorkerState state = e.workerState();
+        if (state == WorkerState::Running && out.startNs == 0)
+            out.startNs = e.tNs;
+        if (state == WorkerState::Sleeping && running != 0)
+            out.ticks.push_back(running);
+        running = 0;
+        if (state == WorkerState::Running && settled == WorkerState::Sleeping)
+            running = e.tNs;
+        settled = state;
+    }
+    return out;
 }
 
 } // namespace
@@ -72,6 +109,40 @@ TEST(PoolsScenario, TheOverflowIsRejectedExactlyAndTheStatisticsAddUp)
     const double expected = r->wallS() / 0.050;
     EXPECT_GE(static_cast<double>(e.periodicRuns), 0.5 * expected - 1) << "wall " << r->wallS() << " s";
     EXPECT_LE(static_cast<double>(e.periodicRuns), expected + 1) << "wall " << r->wallS() << " s";
+
+    // At a fixed rate: tick k is due k periods after the start (futurist's
+    // periodic, not a pause after each tick), so the ticks keep to that grid
+    // instead of drifting, and the lateness is bounded.
+    const std::int64_t periodNs = 50'000'000;
+    const PeriodicLane lane = periodicLane(*r);
+    ASSERT_EQ(lane.ticks.size(), e.periodicRuns) << "the lane and the statistics disagree";
+    ASSERT_GE(lane.ticks.size(), 5u);
+    ASSERT_GT(lane.startNs, 0);
+    std::vector<std::int64_t> intervals;
+    std::vector<std::int64_t> late; // behind the slot the tick fell in
+    std::int64_t lastSlot = 0;
+    for (std::size_t k = 0; k < lane.ticks.size(); ++k) {
+        if (k > 0)
+            intervals.push_back(lane.ticks[k] - lane.ticks[k - 1]);
+        const std::int64_t since = lane.ticks[k] - lane.startNs;
+        const std::int64_t slot = std::max<std::int64_t>(1, since / periodNs);
+        EXPECT_GT(slot, lastSlot) << "two ticks in one slot";
+        lastSlot = slot;
+        late.push_back(since - slot * periodNs);
+    }
+    const auto median = [](std::vector<std::int64_t> v) {
+        std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+        return static_cast<double>(v[v.size() / 2]);
+    };
+    std::cout << "[ INFO ] periodic: " << lane.ticks.size() << " ticks, median interval "
+              << median(intervals) / 1e6 << " ms, median lateness " << median(late) / 1e6 << " ms, latest "
+              << static_cast<double>(e.periodicMaxLateNs) / 1e6 << " ms\n";
+    EXPECT_NEAR(median(intervals), static_cast<double>(periodNs), 0.1 * static_cast<double>(periodNs));
+    EXPECT_LE(median(late), 0.2 * static_cast<double>(periodNs))
+        << "the ticks drift off their fixed-rate grid";
+    // Generous for a busy 2-core machine: no tick three periods late.
+    EXPECT_GE(e.periodicMaxLateNs, 0);
+    EXPECT_LT(e.periodicMaxLateNs, 3 * periodNs);
 
     // The report carries the statistics.
     const QJsonObject run
