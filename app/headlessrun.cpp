@@ -90,6 +90,10 @@ int HeadlessRun::exec(const RunPlan& plan, const HeadlessOutputs& outputs)
         printRun(*r);
         ok = ok && r->succeeded();
     }
+    // The scenario's own figures in one line, as the window shows them.
+    const QString headline = plan.scenario->analyse(m_results).value(QLatin1String("headline")).toString();
+    if (!headline.isEmpty())
+        m_out << headline << Qt::endl;
     if (!outputs.report.isEmpty()) {
         QString error;
         if (writeJsonFile(outputs.report, makeReport(plan.scenario->id(), m_results), &error))
