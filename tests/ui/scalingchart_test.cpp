@@ -6,6 +6,7 @@
 
 #include "charts/scalingchart.h"
 #include "export/exporter.h"
+#include "pages/livecontrolsbar.h"
 #include "pages/runpage.h"
 #include "runtime/workerlocator.h"
 #include "uitestsupport.h"
@@ -111,6 +112,7 @@ TEST(ScalingChart, ASweepInTheWindowFillsItAsEachCountFinishes)
     ASSERT_TRUE(waitUntil([&] { return chart->seriesCount() == 1 && chart->isVisible(); }, 60'000));
     EXPECT_TRUE(page->isRunning());
     EXPECT_GE(chart->medianGraph(0)->dataCount(), 1);
+    EXPECT_FALSE(page->liveControls()->isVisible()) << "a sweep has no live controls";
     ASSERT_TRUE(done.wait(240'000));
     ASSERT_EQ(page->results().size(), 12);
     for (const RunResultPtr& r : page->results())

@@ -1,12 +1,14 @@
 #include "pages/runpage.h"
 
 #include "charts/cpuchart.h"
+#include "charts/lanekillmenu.h"
 #include "charts/scalingchart.h"
 #include "charts/spinnerstrip.h"
 #include "charts/statelegend.h"
 #include "charts/timelinechart.h"
 #include "format.h"
 #include "model/clock.h"
+#include "pages/livecontrolsbar.h"
 #include "pages/parameditor.h"
 #include "pages/summarytable.h"
 #include "scenarios/scenariocatalogue.h"
@@ -195,12 +197,17 @@ QWidget* RunPage::buildViews()
     m_followButton->setChecked(true);
     header->addWidget(m_followButton);
     tl->addLayout(header);
+    m_liveControls = new LiveControlsBar(m_engine);
+    tl->addWidget(m_liveControls);
     m_legend = new StateLegend;
     tl->addWidget(m_legend);
     m_timeline = new TimelineChart;
     tl->addWidget(m_timeline, 1);
     connect(m_followButton, &QToolButton::toggled, m_timeline, &TimelineChart::setFollow);
     connect(m_timeline, &TimelineChart::followChanged, m_followButton, &QToolButton::setChecked);
+    auto* laneMenu = new LaneKillMenu(m_timeline);
+    connect(m_liveControls, &LiveControlsBar::activeChanged, laneMenu, &LaneKillMenu::setActive);
+    connect(laneMenu, &LaneKillMenu::killRequested, m_liveControls, &LiveControlsBar::killWorker);
 
     m_cpu = new CpuChart;
     connect(m_timeline, &TimelineChart::timeRangeChanged, m_cpu, &CpuChart::setTimeRange);
@@ -556,6 +563,7 @@ void RunPage::applyTheme(const Theme& theme)
     m_timeline->applyTheme(theme);
     m_cpu->applyTheme(theme);
     m_scaling->applyTheme(theme);
+    m_liveControls->applyTheme(theme);
     m_legend->applyTheme(theme);
     m_spinners->applyTheme(theme);
     m_params->applyTheme(theme);

@@ -30,6 +30,7 @@ class QToolButton;
 namespace spindle {
 
 class CpuChart;
+class LiveControlsBar;
 class ParamEditor;
 class ScalingChart;
 class SpinnerStrip;
@@ -72,6 +73,8 @@ public:
     SummaryTable* summaryTable() const { return m_summary; }
     // A sweep's figures (scaling), shown once its first run has finished.
     ScalingChart* scalingChart() const { return m_scaling; }
+    // Consumers / Kill while a run that takes them is live (daemons).
+    LiveControlsBar* liveControls() const { return m_liveControls; }
     // The scenario's analysis of the latest runs in one line (hidden when it has none).
     QLabel* analysisLabel() const { return m_analysis; }
     QPushButton* runButton() const { return m_runButton; }
@@ -141,6 +144,7 @@ private:
     SpinnerStrip* m_spinners = nullptr;
     SummaryTable* m_summary = nullptr;
     ScalingChart* m_scaling = nullptr;
+    LiveControlsBar* m_liveControls = nullptr;
     QSplitter* m_split = nullptr;
 
     std::deque<RunSpec> m_queue;
