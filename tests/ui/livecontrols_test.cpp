@@ -161,6 +161,7 @@ TEST_F(LiveControlsTest, KillAndResizeADaemonsRunWhileItRuns)
     ASSERT_EQ(actions.size(), 2);
     EXPECT_TRUE(actions[0]->text().contains(victimInfo.name)) << actions[0]->text().toStdString();
     EXPECT_TRUE(actions[0]->text().contains(QStringLiteral("SIGKILL")));
+    EXPECT_TRUE(actions[1]->text().contains(QStringLiteral("Pause"))) << "it runs: it can be paused";
     actions[0]->trigger();
     EXPECT_TRUE(bar->lastMessage().contains(victimInfo.name)) << bar->lastMessage().toStdString();
     QCoreApplication::processEvents();

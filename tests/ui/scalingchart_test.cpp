@@ -60,8 +60,7 @@ TEST(ScalingChart, DrawsAPointPerCountADotPerRepeatAndStarsTheBest)
     }
     EXPECT_EQ(chart.starredWorkers(0), 2);
     EXPECT_EQ(chart.starredWorkers(1), 1);
-    EXPECT_TRUE(chart.bestLabel(0).contains(QStringLiteral("best K = 2")))
-        << chart.bestLabel(0).toStdString();
+    EXPECT_TRUE(chart.bestLabel(0).contains(QStringLiteral("K = 2"))) << chart.bestLabel(0).toStdString();
     EXPECT_TRUE(chart.bestLabel(0).contains(QStringLiteral("2.20 s"))) << chart.bestLabel(0).toStdString();
     // The medians drawn are the core's: K = 2 of processes is the middle of 2.1, 2.2, 2.3.
     EXPECT_DOUBLE_EQ((chart.medianGraph(0)->data()->begin() + 1)->value, 2.2);

@@ -88,7 +88,8 @@ ScalingChart::ScalingChart(QWidget* parent) : QCustomPlot(parent)
     m_coreLabel->position->setAxes(bottom(m_timeRect), left(m_timeRect));
     m_coreLabel->position->setTypeX(QCPItemPosition::ptPlotCoords);
     m_coreLabel->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
-    m_coreLabel->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
+    // At the foot of the line, where the data (times above zero) leaves room.
+    m_coreLabel->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
     m_coreLabel->setPadding(QMargins(4, 2, 4, 2));
 
     m_ideal = new QCPGraph(bottom(m_speedupRect), left(m_speedupRect));
@@ -176,7 +177,7 @@ void ScalingChart::applyTheme(const Theme& theme)
 void ScalingChart::clearSeries()
 {
     for (const SeriesGraphs& s : m_series) {
-        for (QCPGraph* g : {s.median, s.repeats, s.speedup, s.best})
+        for (QCPGraph* g : {s.median, s.repeats, s.speedup, s.best, s.bestSpeedup})
             removeGraph(g);
         removeItem(s.label);
         removeItem(s.anchor);
@@ -235,6 +236,12 @@ void ScalingChart::rebuild()
         g.best->setScatterStyle(QCPScatterStyle(
             QCPScatterStyle::ssStar, QPen(colour, m_theme.lineWidth + 1.5), Qt::NoBrush, scatter * 3.2));
         g.best->addData(b.workers, b.medianS);
+        g.bestSpeedup = addGraph(bottom(m_speedupRect), left(m_speedupRect));
+        g.bestSpeedup->setLineStyle(QCPGraph::lsNone);
+        g.bestSpeedup->setScatterStyle(QCPScatterStyle(
+            QCPScatterStyle::ssStar, QPen(colour, m_theme.lineWidth + 1), Qt::NoBrush, scatter * 2.4));
+        if (b.speedup)
+            g.bestSpeedup->addData(b.workers, *b.speedup);
         // The label hangs off an invisible anchor on the star, a star's radius away from it.
         g.anchor = new QCPItemTracer(this);
         g.anchor->setStyle(QCPItemTracer::tsNone);
@@ -259,10 +266,9 @@ void ScalingChart::rebuild()
                                                   : Qt::AlignHCenter;
         g.label->setPositionAlignment(side | (below ? Qt::AlignTop : Qt::AlignBottom));
         g.label->setPadding(QMargins(4, 2, 4, 2));
-        QString text = tr("best K = %1: %2 s").arg(b.workers).arg(b.medianS, 0, 'f', 2);
-        if (b.speedup && b.workers > 1)
-            text += tr(", %1×").arg(*b.speedup, 0, 'f', 2);
-        g.label->setText(text);
+        // Short, so that two series' labels fit beside each other in large print;
+        // the speed-up is the other panel's, where the same K is starred.
+        g.label->setText(tr("K = %1: %2 s").arg(b.workers).arg(b.medianS, 0, 'f', 2));
         QFont f = Theme::font(font(), 0.95, true);
         g.label->setFont(f);
         g.label->setColor(m_theme.dark ? colour.lighter(130) : colour.darker(115));
@@ -294,7 +300,7 @@ void ScalingChart::rebuild()
         line->point2->setCoords(cores, 1);
         line->setVisible(cores < maxK);
     }
-    m_coreLabel->position->setCoords(cores, 0.02);
+    m_coreLabel->position->setCoords(cores, 1.0);
     m_coreLabel->setText(cores == 1 ? tr("1 core") : tr("%1 cores").arg(cores));
     m_coreLabel->setVisible(cores < maxK);
 

@@ -3,7 +3,8 @@
 // figure leaves to the reader: on the left the wall time per worker count K -
 // a dot for each repeat, a line through the medians, the best count starred
 // and labelled - and on the right the speed-up of each median over K = 1
-// against the ideal one, min(K, cores), with the core count marked on both.
+// against the ideal one, min(K, cores), the best count starred again, with
+// the core count marked on both.
 // One colour per model and flavour swept. All the figures come from a
 // ScalingSweep (core/); this only draws them.
 
@@ -47,6 +48,7 @@ private:
         QCPGraph* repeats = nullptr;
         QCPGraph* speedup = nullptr;
         QCPGraph* best = nullptr;
+        QCPGraph* bestSpeedup = nullptr;
         QCPItemText* label = nullptr;
         QCPItemTracer* anchor = nullptr;
     };
