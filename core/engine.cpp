@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <csignal>
 
 namespace spindle {
 
@@ -84,7 +85,16 @@ QString Engine::start(const RunSpec& spec)
     m_runId = g_nextRunId.fetch_add(1);
     m_cancel = std::make_shared<CancelToken>();
     m_control = std::make_shared<RunControl>();
-    m_liveWorkers = spec.model == Model::Processes && spec.pattern == ProcessPattern::Supervised;
+    m_live = liveControlsFor(spec);
+    m_control->setWorkersObserver([this, runId = m_runId](int workers) {
+        // On the run's thread: the count crosses under m_batchMutex, as batches do.
+        std::lock_guard lock(m_batchMutex);
+        m_reportedWorkers = std::make_pair(runId, workers);
+        if (m_workersDeliveryPosted)
+            return;
+        m_workersDeliveryPosted = true;
+        QMetaObject::invokeMethod(this, "deliverWorkerCount", Qt::QueuedConnection);
+    });
     m_store = std::make_shared<EventStore>();
     emit runStarted(m_runId, spec);
     m_controller = std::thread(
@@ -92,18 +102,72 @@ QString Engine::start(const RunSpec& spec)
     return {};
 }
 
-QString Engine::setWorkerCount(int workers)
+QString Engine::refuseLive(bool allowed, const char* what) const
 {
     if (!m_running.load() || !m_control)
         return QStringLiteral("no run is in progress");
-    if (!m_liveWorkers)
-        return QStringLiteral("this run cannot change its worker count while it runs; only model processes "
-                              "with pattern supervised (the daemons scenario) can");
+    if (!allowed)
+        return QStringLiteral("this run cannot %1 while it runs; only model processes with pattern "
+                              "supervised (the daemons scenario) can")
+            .arg(QLatin1String(what));
+    return {};
+}
+
+LiveControls Engine::liveControls() const
+{
+    return m_running.load() ? m_live : LiveControls {};
+}
+
+QString Engine::setWorkerCount(int workers)
+{
+    if (QString refusal = refuseLive(m_live.workerCount, "change its worker count"); !refusal.isEmpty())
+        return refusal;
     if (workers < 1 || workers > RunLimits::kMaxProcesses)
         return QStringLiteral("workers = %1 is out of range: allowed 1 … %2")
             .arg(workers)
             .arg(RunLimits::kMaxProcesses);
     m_control->requestWorkers(workers);
+    return {};
+}
+
+namespace {
+
+QString refuseSignal(int signal)
+{
+    // Not SIGTERM: that is how the engine itself stops a run's children, and
+    // a child takes it as "cancel the run", not as "leave".
+    if (signal == SIGKILL || signal == SIGSTOP || signal == SIGCONT)
+        return {};
+    return QStringLiteral("signal %1 is not allowed: SIGKILL (%2), SIGSTOP (%3) or SIGCONT (%4)")
+        .arg(signal)
+        .arg(SIGKILL)
+        .arg(SIGSTOP)
+        .arg(SIGCONT);
+}
+
+} // namespace
+
+QString Engine::killWorker(std::uint32_t workerId, int signal)
+{
+    if (QString refusal = refuseLive(m_live.kill, "kill its workers on request"); !refusal.isEmpty())
+        return refusal;
+    if (QString refusal = refuseSignal(signal); !refusal.isEmpty())
+        return refusal;
+    if (!m_control->isLiveChild(workerId))
+        return QStringLiteral("worker %1 is not a live child process of run %2").arg(workerId).arg(m_runId);
+    m_control->requestKill({workerId, signal});
+    return {};
+}
+
+QString Engine::killBusyWorker(int signal)
+{
+    if (QString refusal = refuseLive(m_live.kill, "kill its workers on request"); !refusal.isEmpty())
+        return refusal;
+    if (QString refusal = refuseSignal(signal); !refusal.isEmpty())
+        return refusal;
+    if (m_control->liveWorkerChildren() == 0)
+        return QStringLiteral("run %1 has no live worker process to kill").arg(m_runId);
+    m_control->requestKill({std::nullopt, signal});
     return {};
 }
 
@@ -230,6 +294,18 @@ void Engine::controllerMain(RunSpec spec, quint64 runId, std::shared_ptr<CancelT
         m_finishedResult = std::move(result);
     }
     QMetaObject::invokeMethod(this, "finishRun", Qt::QueuedConnection);
+}
+
+void Engine::deliverWorkerCount()
+{
+    std::optional<std::pair<quint64, int>> reported;
+    {
+        std::lock_guard lock(m_batchMutex);
+        reported = std::exchange(m_reportedWorkers, std::nullopt);
+        m_workersDeliveryPosted = false;
+    }
+    if (reported)
+        emit workerCountChanged(reported->first, reported->second);
 }
 
 void Engine::finishRun()

@@ -6,6 +6,7 @@
 
 #include "model/runresult.h"
 #include "model/runspec.h"
+#include "runtime/runcontrol.h"
 #include "session/eventstore.h"
 #include "stream/eventbatch.h"
 
@@ -16,13 +17,14 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace spindle {
 
 class CancelToken;
-class RunControl;
 class SessionWriter;
 
 class Engine : public QObject {
@@ -50,6 +52,22 @@ public:
     // cannot change (only model processes with pattern supervised - the
     // daemons scenario - can), or a count out of range.
     QString setWorkerCount(int workers);
+    // Sends `signal` to one child process of the run in progress, as `kill
+    // -SIG PID` would: SIGKILL makes it crash (the supervisor restarts it on
+    // a lane of its own and hands its item out again), SIGSTOP pauses it -
+    // its lane shows stopped, its item waits - until SIGCONT. The signal goes
+    // through the child's pidfd on the run's own thread, so a recycled pid is
+    // never hit. Returns an empty string when the request was passed on,
+    // otherwise why it was refused: no run, a run that cannot (only model
+    // processes with pattern supervised can), another signal, or a worker
+    // that is not a live child process of this run. A child that ends on its
+    // own before the request reaches it is left alone.
+    QString killWorker(std::uint32_t workerId, int signal);
+    // The same for one busy worker of the runtime's choosing (any live one
+    // when none is busy), as kill-every picks them.
+    QString killBusyWorker(int signal);
+    // What the run in progress can change while it runs (nothing when none runs).
+    LiveControls liveControls() const;
     bool isRunning() const { return m_running.load(); }
     quint64 currentRunId() const { return m_runId; }
     // The recording of the current (or last) run.
@@ -62,6 +80,10 @@ signals:
     void runStarted(quint64 runId, const spindle::RunSpec& spec);
     void batchReady(const spindle::EventBatchPtr& batch);
     void runFinished(const spindle::RunResultPtr& result);
+    // The worker count a run with LiveControls::workerCount keeps: at its
+    // start and after each reconfigure it applied (setWorkerCount or the
+    // spec's resize-to). Between runStarted and runFinished of that run.
+    void workerCountChanged(quint64 runId, int workers);
 
 private:
     void controllerMain(RunSpec spec, quint64 runId, std::shared_ptr<CancelToken> cancel,
@@ -80,13 +102,16 @@ private:
     // On the engine's thread, after the last batch: joins the controller and
     // emits runFinished.
     Q_INVOKABLE void finishRun();
+    // On the engine's thread: emits workerCountChanged with the latest count reported.
+    Q_INVOKABLE void deliverWorkerCount();
+    QString refuseLive(bool allowed, const char* what) const;
 
     const Options m_options;
     std::atomic<bool> m_running {false};
     quint64 m_runId = 0;
     std::shared_ptr<CancelToken> m_cancel;
     std::shared_ptr<RunControl> m_control;
-    bool m_liveWorkers = false; // the current run takes setWorkerCount()
+    LiveControls m_live; // what the current run can change
     std::shared_ptr<EventStore> m_store;
     std::shared_ptr<SessionWriter> m_sessionWriter;
     std::thread m_controller;
@@ -97,6 +122,9 @@ private:
     std::vector<EventBatchPtr> m_batchQueue;
     bool m_batchDeliveryPosted = false;
     RunResultPtr m_finishedResult; // set by the controller as its last act
+    // The runtime's latest worker count, (run, count), under m_batchMutex.
+    std::optional<std::pair<quint64, int>> m_reportedWorkers;
+    bool m_workersDeliveryPosted = false;
 };
 
 // Registers the engine's types with Qt's meta-type system (queued signals).

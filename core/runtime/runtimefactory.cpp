@@ -29,4 +29,11 @@ std::unique_ptr<Runtime> makeRuntime(const RunSpec& spec)
     return nullptr;
 }
 
+LiveControls liveControlsFor(const RunSpec& spec)
+{
+    // Only the supervisor (SupervisedRuntime) restarts what dies and resizes its pool.
+    const bool supervised = spec.model == Model::Processes && spec.pattern == ProcessPattern::Supervised;
+    return LiveControls {supervised, supervised};
+}
+
 } // namespace spindle

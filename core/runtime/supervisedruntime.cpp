@@ -36,11 +36,13 @@ private:
         bool restartNext = false; // the last holder crashed: the next one is a restart
         bool givenUp = false;
     };
+    // Who sent a consumer the signal that ended it, if anyone did.
+    enum class KilledBy : std::uint8_t { Nobody, KillEvery, Request };
     struct Consumer {
         ChildProcess* child = nullptr;
         int slot = 0;
         bool retiring = false; // past the wanted count: a pill at its next request
-        bool killedOnPurpose = false;
+        KilledBy killedBy = KilledBy::Nobody;
         std::uint64_t consumed = 0;
     };
 
@@ -55,7 +57,10 @@ private:
     void dispatch();
     void onResult(ChildProcess& child, const wire::Result& result);
     void onItem(ChildProcess& child, const wire::Item& item);
-    void killOneConsumer();
+    // A busy consumer (any live one if none is busy) gets `signal`; false when there is none.
+    bool killOneConsumer(int signal, KilledBy by);
+    void killOnRequest(std::uint32_t worker, int signal);
+    void started(ChildProcess* child);
     int aliveConsumers() const;
 
     RunContext& m_run;
@@ -63,6 +68,7 @@ private:
     ChildProcess* m_producer = nullptr;
     int m_producerRestarts = 0;
     bool m_producerRestartNext = false;
+    bool m_producerKilledOnRequest = false;
     std::vector<Slot> m_slots;
     std::vector<Consumer> m_consumers;
     int m_wanted = 0;
@@ -81,6 +87,8 @@ void Master::run()
         if (control != nullptr)
             control->setWake(m_children.waker());
         m_wanted = m_run.spec().effectiveWorkers();
+        if (control != nullptr)
+            control->reportWorkers(m_wanted);
         startProducer();
         for (int slot = 0; slot < m_wanted && !m_failed; ++slot)
             startConsumer(slot);
@@ -123,9 +131,18 @@ void Master::startProducer()
     info.name = m_producerRestartNext ? QStringLiteral("producer (restart %1)").arg(m_producerRestarts)
                                       : QStringLiteral("producer");
     m_producerRestartNext = false;
+    m_producerKilledOnRequest = false;
     m_producer = m_children.start(info, wire::ChildRole::Producer);
     if (m_producer == nullptr)
         m_failed = true;
+    started(m_producer);
+}
+
+void Master::started(ChildProcess* child)
+{
+    RunControl* control = m_run.control();
+    if (child != nullptr && control != nullptr)
+        control->childStarted(child->info().id, child->isWorker());
 }
 
 void Master::startConsumer(int slot)
@@ -149,6 +166,7 @@ void Master::startConsumer(int slot)
     }
     s.live = child;
     m_consumers.push_back(Consumer {child, slot});
+    started(child);
     m_stats.consumersPeak = std::max(m_stats.consumersPeak, aliveConsumers());
 }
 
@@ -159,6 +177,12 @@ void Master::applyRequests()
     if (RunControl* control = m_run.control()) {
         if (const auto workers = control->takeWorkersRequest())
             setWanted(*workers);
+        for (const RunControl::KillRequest& kill : control->takeKillRequests()) {
+            if (kill.worker)
+                killOnRequest(*kill.worker, kill.signal);
+            else
+                killOneConsumer(kill.signal, KilledBy::Request);
+        }
     }
     // The spec's own reconfigure, so that a headless run shows one too.
     const int resizeTo = m_run.spec().resizeTo;
@@ -174,6 +198,8 @@ void Master::setWanted(int wanted)
         return;
     ++m_stats.reconfigures;
     m_wanted = wanted;
+    if (RunControl* control = m_run.control())
+        control->reportWorkers(m_wanted);
     for (Consumer& c : m_consumers) {
         if (c.slot < m_wanted || c.retiring || c.child->phase == ChildProcess::Phase::Ended)
             continue;
@@ -330,23 +356,44 @@ void Master::onResult(ChildProcess& child, const wire::Result& result)
     }
     const std::int64_t every = m_run.spec().killEvery;
     if (every > 0 && m_stats.consumed % static_cast<std::uint64_t>(every) == 0 && !finishing())
-        killOneConsumer();
+        killOneConsumer(SIGKILL, KilledBy::KillEvery);
 }
 
-void Master::killOneConsumer()
+bool Master::killOneConsumer(int signal, KilledBy by)
 {
     // A busy one, so that the redelivery shows; any live one otherwise.
     Consumer* victim = nullptr;
     for (Consumer& c : m_consumers) {
         const auto phase = c.child->phase;
-        if (c.retiring || c.killedOnPurpose || phase == ChildProcess::Phase::Ended
+        if (c.retiring || c.killedBy != KilledBy::Nobody || phase == ChildProcess::Phase::Ended
             || phase == ChildProcess::Phase::Draining || phase == ChildProcess::Phase::Starting)
             continue;
         if (victim == nullptr || (phase == ChildProcess::Phase::Busy && victim->child->phase != phase))
             victim = &c;
     }
-    if (victim != nullptr && victim->child->signal(SIGKILL))
-        victim->killedOnPurpose = true;
+    if (victim == nullptr || !victim->child->signal(signal))
+        return false;
+    if (signal == SIGKILL)
+        victim->killedBy = by;
+    return true;
+}
+
+void Master::killOnRequest(std::uint32_t worker, int signal)
+{
+    for (const auto& child : m_children.children()) {
+        if (child->info().id != worker || child->phase == ChildProcess::Phase::Ended)
+            continue;
+        // Through the pidfd, from the thread that reaps it: never a recycled pid.
+        if (!child->signal(signal))
+            return;
+        if (signal != SIGKILL)
+            return; // a stop or a continue: its lane shows it, nothing else changes
+        if (Consumer* c = consumerOf(*child); c != nullptr && c->killedBy == KilledBy::Nobody)
+            c->killedBy = KilledBy::Request;
+        if (child.get() == m_producer)
+            m_producerKilledOnRequest = true;
+        return;
+    }
 }
 
 void Master::childEnded(ChildProcess& child, ChildProcess::Ending ending)
@@ -354,7 +401,12 @@ void Master::childEnded(ChildProcess& child, ChildProcess::Ending ending)
     const bool crashed = ending == ChildProcess::Ending::Crashed;
     if (crashed)
         ++m_stats.crashed;
+    if (RunControl* control = m_run.control())
+        control->childEnded(child.info().id);
     if (&child == m_producer) {
+        if (m_producerKilledOnRequest)
+            child.result().exitReason
+                = QStringLiteral("killed on request: %1").arg(child.result().exitReason);
         m_producer = nullptr;
         m_producerRestartNext = crashed;
         return; // keepConsumers() starts another while items are missing
@@ -371,13 +423,17 @@ void Master::childEnded(ChildProcess& child, ChildProcess::Ending ending)
     Slot& slot = m_slots[static_cast<std::size_t>(c->slot)];
     if (slot.live == &child)
         slot.live = nullptr;
+    if (c->killedBy == KilledBy::Request)
+        child.result().exitReason = QStringLiteral("killed on request: %1").arg(child.result().exitReason);
     if (!crashed)
         return;
-    if (c->killedOnPurpose) {
+    if (c->killedBy == KilledBy::KillEvery) {
         ++m_stats.killed;
         child.result().exitReason
             = QStringLiteral("killed on purpose by the run (kill-every): %1").arg(child.result().exitReason);
-    } else if (c->consumed == 0 && ++slot.crashesInARow >= kMaxCrashesInARow) {
+    } else if (c->killedBy == KilledBy::Nobody && c->consumed == 0
+        && ++slot.crashesInARow >= kMaxCrashesInARow) {
+        // A kill on request says nothing about the slot; dying on its own, again and again, does.
         slot.givenUp = true;
         m_run.setError(
             QStringLiteral("consumer %1 died %2 times in a row before consuming an item, the last one "

@@ -12,7 +12,8 @@
 //    spec's resize-to) starts consumers on new lanes, or retires the extra
 //    ones: each finishes its item, gets a poison pill and exits;
 //  - the spec's kill-every SIGKILLs a busy consumer now and then, so that a
-//    headless run shows the lesson too.
+//    headless run shows the lesson too; Engine::killWorker / killBusyWorker
+//    send a signal to a child on request (the window's Kill), the same way.
 // The run ends once every item is consumed; every child is reaped before
 // execute() returns, and a cancel stops them all.
 

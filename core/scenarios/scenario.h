@@ -49,6 +49,9 @@ public:
     // Scenario-specific figures over the finished runs of one invocation (for
     // the report's "analysis"); empty when the scenario has none.
     virtual QJsonObject analyse(const QList<RunResultPtr>& runs) const;
+    // Its runs of one model sweep the worker count (1 ... K, repeated), so
+    // that a ScalingSweep of them means something: the window then plots it.
+    virtual bool sweepsWorkers() const { return false; }
 
     // Loads the JSON description; false with a message when it is malformed.
     bool load(const QJsonObject& json, QString* error);

@@ -1,11 +1,14 @@
 #include "pages/runpage.h"
 
 #include "charts/cpuchart.h"
+#include "charts/lanekillmenu.h"
+#include "charts/scalingchart.h"
 #include "charts/spinnerstrip.h"
 #include "charts/statelegend.h"
 #include "charts/timelinechart.h"
 #include "format.h"
 #include "model/clock.h"
+#include "pages/livecontrolsbar.h"
 #include "pages/parameditor.h"
 #include "pages/summarytable.h"
 #include "scenarios/scenariocatalogue.h"
@@ -26,6 +29,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <numeric>
 #include <thread>
 
 namespace spindle {
@@ -193,12 +197,17 @@ QWidget* RunPage::buildViews()
     m_followButton->setChecked(true);
     header->addWidget(m_followButton);
     tl->addLayout(header);
+    m_liveControls = new LiveControlsBar(m_engine);
+    tl->addWidget(m_liveControls);
     m_legend = new StateLegend;
     tl->addWidget(m_legend);
     m_timeline = new TimelineChart;
     tl->addWidget(m_timeline, 1);
     connect(m_followButton, &QToolButton::toggled, m_timeline, &TimelineChart::setFollow);
     connect(m_timeline, &TimelineChart::followChanged, m_followButton, &QToolButton::setChecked);
+    auto* laneMenu = new LaneKillMenu(m_timeline);
+    connect(m_liveControls, &LiveControlsBar::activeChanged, laneMenu, &LaneKillMenu::setActive);
+    connect(laneMenu, &LaneKillMenu::killRequested, m_liveControls, &LiveControlsBar::killWorker);
 
     m_cpu = new CpuChart;
     connect(m_timeline, &TimelineChart::timeRangeChanged, m_cpu, &CpuChart::setTimeRange);
@@ -230,14 +239,20 @@ QWidget* RunPage::buildViews()
     bl->addLayout(tableColumn, 1);
     connect(m_summary, &SummaryTable::runSelected, this, &RunPage::showRecord);
 
+    m_scaling = new ScalingChart;
+    m_scaling->setVisible(false);
+
     auto* split = new QSplitter(Qt::Vertical);
+    m_split = split;
     split->addWidget(timelineSection);
+    split->addWidget(m_scaling);
     split->addWidget(m_cpu);
     split->addWidget(bottom);
     split->setStretchFactor(0, 5);
-    split->setStretchFactor(1, 3);
+    split->setStretchFactor(1, 4);
     split->setStretchFactor(2, 3);
-    split->setSizes({360, 180, 200});
+    split->setStretchFactor(3, 3);
+    split->setSizes({360, 0, 180, 200});
     split->setChildrenCollapsible(false);
     return split;
 }
@@ -272,6 +287,7 @@ void RunPage::scenarioPicked()
     m_source->setText(m_scenario->source());
     m_params->setSchema(m_scenario->params());
     setModels(m_scenario->defaultModels());
+    m_scaling->setVisible(false);
     setError({});
     updateButtons();
     emit scenarioChanged(id);
@@ -389,7 +405,13 @@ void RunPage::startRuns()
     }
     m_queue = std::move(specs);
     m_runsInBatch = static_cast<int>(m_queue.size());
+    m_batchFirst = m_records.size();
     m_analysis->setVisible(false);
+    int planned = 0;
+    for (const RunSpec& spec : m_queue)
+        planned = std::max(planned, spec.effectiveWorkers());
+    m_scaling->setPlannedWorkers(planned);
+    m_scaling->setSweep({});
     m_runIndex = 0;
     m_stopRequested = false;
     setRunning(true);
@@ -458,6 +480,7 @@ void RunPage::onFinished(const RunResultPtr& result)
     if (!result->error.isEmpty())
         setError(tr("%1: %2").arg(Format::model(result->spec.model), result->error));
     m_summary->setResults(results());
+    showSweep();
     m_refreshTimer.stop();
     refreshViews();
     // The engine finishes its bookkeeping before the next start.
@@ -539,6 +562,8 @@ void RunPage::applyTheme(const Theme& theme)
     m_theme = theme;
     m_timeline->applyTheme(theme);
     m_cpu->applyTheme(theme);
+    m_scaling->applyTheme(theme);
+    m_liveControls->applyTheme(theme);
     m_legend->applyTheme(theme);
     m_spinners->applyTheme(theme);
     m_params->applyTheme(theme);
@@ -560,15 +585,37 @@ void RunPage::showUiFreeze(std::int64_t freezeNs)
     m_spinners->showUiFreeze(freezeNs);
 }
 
+QList<RunResultPtr> RunPage::batchResults() const
+{
+    QList<RunResultPtr> batch;
+    for (std::size_t i = std::min(m_batchFirst, m_records.size()); i < m_records.size(); ++i) {
+        if (m_records[i].result)
+            batch.append(m_records[i].result);
+    }
+    return batch;
+}
+
+void RunPage::showSweep()
+{
+    if (m_scenario == nullptr || !m_scenario->sweepsWorkers())
+        return;
+    // A few dozen results at most: cheap to redo after each run.
+    const ScalingSweep sweep(batchResults());
+    m_scaling->setSweep(sweep);
+    if (sweep.isEmpty() || m_scaling->isVisible())
+        return;
+    // It takes its share of the height from the others when it first appears.
+    const QList<int> sizes = m_split->sizes();
+    const int total = std::accumulate(sizes.begin(), sizes.end(), 0);
+    m_scaling->setVisible(true);
+    m_split->setSizes({total * 28 / 100, total * 36 / 100, total * 16 / 100, total * 20 / 100});
+}
+
 void RunPage::showAnalysis()
 {
     // Once per batch of runs, over their results (workers and tasks, not events).
     const Scenario* scenario = ScenarioCatalogue::builtin().find(scenarioId());
-    QList<RunResultPtr> batch;
-    const std::size_t inBatch = static_cast<std::size_t>(std::max(0, m_runsInBatch));
-    const std::size_t first = m_records.size() - std::min(m_records.size(), inBatch);
-    for (std::size_t i = first; i < m_records.size(); ++i)
-        batch.append(m_records[i].result);
+    const QList<RunResultPtr> batch = batchResults();
     const QString headline = scenario != nullptr && !batch.isEmpty()
         ? scenario->analyse(batch).value(QLatin1String("headline")).toString()
         : QString();

@@ -24,12 +24,15 @@ class QLabel;
 class QProgressBar;
 class QPushButton;
 class QSpinBox;
+class QSplitter;
 class QToolButton;
 
 namespace spindle {
 
 class CpuChart;
+class LiveControlsBar;
 class ParamEditor;
+class ScalingChart;
 class SpinnerStrip;
 class StateLegend;
 class SummaryTable;
@@ -68,6 +71,10 @@ public:
     SpinnerStrip* spinners() const { return m_spinners; }
     ParamEditor* paramEditor() const { return m_params; }
     SummaryTable* summaryTable() const { return m_summary; }
+    // A sweep's figures (scaling), shown once its first run has finished.
+    ScalingChart* scalingChart() const { return m_scaling; }
+    // Consumers / Kill while a run that takes them is live (daemons).
+    LiveControlsBar* liveControls() const { return m_liveControls; }
     // The scenario's analysis of the latest runs in one line (hidden when it has none).
     QLabel* analysisLabel() const { return m_analysis; }
     QPushButton* runButton() const { return m_runButton; }
@@ -101,6 +108,10 @@ private:
     void showRecord(int index);
     // The scenario's analysis of the runs just finished, as one line.
     void showAnalysis();
+    // The finished runs of the latest batch (one press of Run).
+    QList<RunResultPtr> batchResults() const;
+    // A sweep's chart, from the batch's finished runs (after each one).
+    void showSweep();
     void updateButtons();
     void setError(const QString& message);
     void setRunning(bool running);
@@ -132,9 +143,13 @@ private:
     CpuChart* m_cpu = nullptr;
     SpinnerStrip* m_spinners = nullptr;
     SummaryTable* m_summary = nullptr;
+    ScalingChart* m_scaling = nullptr;
+    LiveControlsBar* m_liveControls = nullptr;
+    QSplitter* m_split = nullptr;
 
     std::deque<RunSpec> m_queue;
     int m_runsInBatch = 0;
+    std::size_t m_batchFirst = 0; // index into m_records of the batch's first run
     int m_runIndex = 0;
     bool m_running = false;
     bool m_stopRequested = false;
