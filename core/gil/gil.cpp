@@ -81,12 +81,20 @@ void Gil::take(const EventWriter& ev, GilCounters& c, std::int64_t waitingSinceN
 
 void Gil::release(const EventWriter& /*ev*/, GilCounters& /*c*/)
 {
-    {
-        std::lock_guard lock(m_mutex);
-        m_locked = false;
-        m_holder.store(kNobody, std::memory_order_relaxed);
-    }
+    std::unique_lock lock(m_mutex);
+    const std::uint64_t mine = m_switchNumber;
+    m_locked = false;
+    m_holder.store(kNobody, std::memory_order_relaxed);
+    const bool forced = m_dropRequest.load(std::memory_order_relaxed) && m_waiters > 0;
+    lock.unlock();
     m_cond.notify_one();
+    if (forced) {
+        // CPython's drop_gil forces the switch on every release, sleep and
+        // I/O included (PyEval_SaveThread): a time.sleep(0) that dropped the
+        // GIL with a request pending must not win it straight back.
+        lock.lock();
+        m_switchCond.wait(lock, [&] { return m_switchNumber != mine || m_waiters == 0; });
+    }
 }
 
 void Gil::yieldToWaiter(const EventWriter& ev, GilCounters& c)

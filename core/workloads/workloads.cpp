@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fcntl.h>
 #include <random>
+#include <time.h>
 #include <unistd.h>
 #include <vector>
 
@@ -31,8 +32,13 @@ WorkOutcome isPrimeNapping(std::int64_t n, std::int64_t napEvery, WorkerContext&
         if (const auto verdict = stepper.stepNapping(kCheckpointIterations, napEvery, &napNow))
             return {*verdict ? 1 : 0, false};
         if (napNow) {
-            // time.sleep(0): drop the GIL and compete for it again.
+            // time.sleep(0): drop the GIL, make CPython's clock_nanosleep call
+            // to a deadline already past (a real trip into the kernel, which
+            // gives a woken waiter its chance), and compete for the GIL again.
             BlockingSection nap(ctx, WorkerState::Sleeping);
+            timespec now {};
+            ::clock_gettime(CLOCK_MONOTONIC, &now);
+            ::clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &now, nullptr);
         }
         if (!ctx.checkpoint())
             return {0, true};
@@ -116,16 +122,21 @@ WorkOutcome ioBytes(std::int64_t bytes, WorkerContext& ctx)
     return {readBack, ctx.cancelled()};
 }
 
-WorkOutcome runBlocking(WorkloadKind kind, std::int64_t arg, std::uint64_t seed, WorkerContext& ctx,
-                        std::int64_t napEvery)
+WorkOutcome runBlocking(
+    WorkloadKind kind, std::int64_t arg, std::uint64_t seed, WorkerContext& ctx, std::int64_t napEvery)
 {
     switch (kind) {
-    case WorkloadKind::IsPrime: return isPrime(arg, ctx);
-    case WorkloadKind::Nap: return isPrimeNapping(arg, napEvery, ctx);
-    case WorkloadKind::SumRandom: return sumRandom(arg, seed, ctx);
+    case WorkloadKind::IsPrime:
+        return isPrime(arg, ctx);
+    case WorkloadKind::Nap:
+        return isPrimeNapping(arg, napEvery, ctx);
+    case WorkloadKind::SumRandom:
+        return sumRandom(arg, seed, ctx);
     case WorkloadKind::Sleep:
-    case WorkloadKind::BlockingSleep: return sleepMs(arg, ctx);
-    case WorkloadKind::Io: return ioBytes(arg, ctx);
+    case WorkloadKind::BlockingSleep:
+        return sleepMs(arg, ctx);
+    case WorkloadKind::Io:
+        return ioBytes(arg, ctx);
     }
     return {};
 }

@@ -341,6 +341,58 @@ TEST(Gil, SleepReleasesTheLock)
         [&](const Event& e) { return e.tNs >= released && e.tNs <= released + 20 * kMs; }));
 }
 
+TEST(Gil, AZeroSleepWithADropRequestPendingHandsTheLockOver)
+{
+    // time.sleep(0) in CPython drops the GIL through drop_gil, which forces
+    // the switch when a drop request is pending: the napper cannot win the
+    // lock straight back from the waiter it was asked to let in.
+    Gil gil(1 * kMs);
+    Lane napper(0);
+    Lane waiter(1);
+    std::atomic<bool> holding {false};
+    std::int64_t waiterTookNs = 0;
+    std::thread a([&] {
+        WorkerContext ctx(napper.writer, nullptr, &gil);
+        ctx.enterInterpreter();
+        holding.store(true);
+        // CPU-bound without a checkpoint, long past the waiter's interval:
+        // by the end the waiter has set its drop request.
+        std::uint64_t x = 1;
+        const std::int64_t until = monotonicNs() + 30 * kMs;
+        while (monotonicNs() < until)
+            x = work(x);
+        {
+            BlockingSection nap(ctx, WorkerState::Sleeping);
+        }
+        ctx.leaveInterpreter(WorkerState::Exited);
+        napper.sink = x;
+    });
+    std::thread b([&] {
+        while (!holding.load())
+            std::this_thread::yield();
+        WorkerContext ctx(waiter.writer, nullptr, &gil);
+        ctx.enterInterpreter();
+        waiterTookNs = monotonicNs();
+        ctx.leaveInterpreter(WorkerState::Exited);
+    });
+    a.join();
+    b.join();
+    napper.drain();
+    waiter.drain();
+    expectWellFormed(napper);
+    expectWellFormed(waiter);
+    EXPECT_GE(ofKind(waiter.events, EventKind::SwitchRequest).size(), 1u);
+    // The napper's second Running began only after the waiter had the lock.
+    std::vector<std::int64_t> running;
+    for (const Event& e : napper.events) {
+        if (e.kind == EventKind::State && e.workerState() == WorkerState::Running)
+            running.push_back(e.tNs);
+    }
+    ASSERT_EQ(running.size(), 2u);
+    EXPECT_GT(running[1], waiterTookNs) << "the napper took the GIL back before the waiter had it";
+    EXPECT_EQ(ofKind(napper.events, EventKind::GilSwitch).size(), 1u);
+}
+
 TEST(Gil, WaiterLeftAloneKeepsRunning)
 {
     // The holder leaves without a checkpoint while a drop request is pending;
