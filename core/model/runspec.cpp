@@ -8,7 +8,13 @@ namespace spindle {
 
 namespace {
 constexpr std::string_view kModelNames[kModelCount] = {
-    "sequential", "threads", "thread-pool", "coroutines", "processes", "process-pool", "coroutines+executor",
+    "sequential",
+    "threads",
+    "thread-pool",
+    "coroutines",
+    "processes",
+    "process-pool",
+    "coroutines+executor",
 };
 } // namespace
 
@@ -101,16 +107,25 @@ int RunSpec::effectiveWorkers() const
     return cores == 0 ? 1 : static_cast<int>(cores);
 }
 
+std::int64_t RunSpec::effectiveNapEvery() const
+{
+    return flavour == Flavour::Python ? napEvery * kCpythonIterationCost : napEvery;
+}
+
 int maxWorkers(Model model)
 {
     switch (model) {
-    case Model::Sequential: return 1;
+    case Model::Sequential:
+        return 1;
     case Model::Threads:
-    case Model::ThreadPool: return RunLimits::kMaxThreads;
-    case Model::Coroutines: return RunLimits::kMaxCoroutines;
+    case Model::ThreadPool:
+        return RunLimits::kMaxThreads;
+    case Model::Coroutines:
+        return RunLimits::kMaxCoroutines;
     case Model::Processes:
     case Model::ProcessPool:
-    case Model::CoroutinesExecutor: return RunLimits::kMaxProcesses;
+    case Model::CoroutinesExecutor:
+        return RunLimits::kMaxProcesses;
     }
     return 1;
 }
@@ -124,7 +139,8 @@ bool isModelAvailable(Model model)
     case Model::Coroutines:
     case Model::Processes:
     case Model::ProcessPool:
-    case Model::CoroutinesExecutor: return true;
+    case Model::CoroutinesExecutor:
+        return true;
     }
     return false;
 }
@@ -140,8 +156,8 @@ std::optional<QString> validateTask(const TaskSpec& task, std::size_t index)
 {
     const QString name = QStringLiteral("task %1 (%2)")
                              .arg(index + 1)
-                             .arg(QString::fromLatin1(toString(task.kind).data(),
-                                                      static_cast<int>(toString(task.kind).size())));
+                             .arg(QString::fromLatin1(
+                                 toString(task.kind).data(), static_cast<int>(toString(task.kind).size())));
     switch (task.kind) {
     case WorkloadKind::IsPrime:
     case WorkloadKind::Nap:
@@ -243,8 +259,8 @@ std::optional<QString> validatePatternFields(const RunSpec& spec, const QString&
 
 std::optional<QString> validate(const RunSpec& spec)
 {
-    const QString model = QString::fromLatin1(toString(spec.model).data(),
-                                              static_cast<int>(toString(spec.model).size()));
+    const QString model
+        = QString::fromLatin1(toString(spec.model).data(), static_cast<int>(toString(spec.model).size()));
     if (!isModelAvailable(spec.model)) {
         QStringList available;
         for (int i = 0; i < kModelCount; ++i) {
@@ -263,10 +279,11 @@ std::optional<QString> validate(const RunSpec& spec)
         return QStringLiteral("workers = %1 is not allowed for model sequential: it runs exactly 1 worker")
             .arg(spec.workers);
     if (spec.tasks.empty())
-        return QStringLiteral("tasks: the run has no task; give at least 1 (at most %1)").arg(RunLimits::kMaxTasks);
+        return QStringLiteral("tasks: the run has no task; give at least 1 (at most %1)")
+            .arg(RunLimits::kMaxTasks);
     if (static_cast<std::int64_t>(spec.tasks.size()) > RunLimits::kMaxTasks)
-        return outOfRange(QStringLiteral("tasks"), static_cast<std::int64_t>(spec.tasks.size()), 1,
-                          RunLimits::kMaxTasks);
+        return outOfRange(
+            QStringLiteral("tasks"), static_cast<std::int64_t>(spec.tasks.size()), 1, RunLimits::kMaxTasks);
     for (std::size_t i = 0; i < spec.tasks.size(); ++i) {
         if (auto error = validateTask(spec.tasks[i], i))
             return error;
@@ -277,7 +294,7 @@ std::optional<QString> validate(const RunSpec& spec)
     if (spec.switchIntervalUs < RunLimits::kMinSwitchIntervalUs
         || spec.switchIntervalUs > RunLimits::kMaxSwitchIntervalUs)
         return outOfRange(QStringLiteral("switch-interval-us"), spec.switchIntervalUs,
-                          RunLimits::kMinSwitchIntervalUs, RunLimits::kMaxSwitchIntervalUs);
+            RunLimits::kMinSwitchIntervalUs, RunLimits::kMaxSwitchIntervalUs);
     if (spec.napEvery < 1 || spec.napEvery > RunLimits::kMaxNapEvery)
         return outOfRange(QStringLiteral("nap-every"), spec.napEvery, 1, RunLimits::kMaxNapEvery);
     if (static_cast<int>(spec.startMethod) >= kStartMethodCount)
@@ -290,7 +307,7 @@ std::optional<QString> validate(const RunSpec& spec)
         && (spec.spinnerIntervalMs < RunLimits::kMinSpinnerIntervalMs
             || spec.spinnerIntervalMs > RunLimits::kMaxSpinnerIntervalMs))
         return outOfRange(QStringLiteral("spinner-interval-ms"), spec.spinnerIntervalMs,
-                          RunLimits::kMinSpinnerIntervalMs, RunLimits::kMaxSpinnerIntervalMs);
+            RunLimits::kMinSpinnerIntervalMs, RunLimits::kMaxSpinnerIntervalMs);
     if (auto error = validatePoolFields(spec, model))
         return error;
     if (auto error = validatePatternFields(spec, model))

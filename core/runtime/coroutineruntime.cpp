@@ -8,8 +8,8 @@
 
 #include <deque>
 #include <memory>
-#include <unordered_set>
 #include <unistd.h>
+#include <unordered_set>
 
 namespace spindle {
 
@@ -18,7 +18,7 @@ namespace {
 // Turns the loop's per-task transitions into each coroutine lane's timeline.
 class LaneRecorder : public EventLoop::Observer {
 public:
-    LaneRecorder(EventWriter loopLane) : m_loopLane(loopLane) {}
+    LaneRecorder(EventWriter loopLane) : m_loopLane(loopLane) { }
     void taskStateChanged(std::uint32_t tag, WorkerState state, std::int64_t tNs) override
     {
         m_loopLane.as(tag).stateAt(tNs, state);
@@ -59,15 +59,16 @@ Task<WorkOutcome> runTaskOnLoop(LoopRun& lr, const TaskSpec& task, std::uint64_t
     switch (task.kind) {
     case WorkloadKind::Sleep:
         co_await lr.loop.sleepFor(task.arg * 1'000'000);
-        co_return WorkOutcome{task.arg, lr.run.cancelled()};
+        co_return WorkOutcome {task.arg, lr.run.cancelled()};
     case WorkloadKind::Nap: {
         PrimeStepper stepper(task.arg);
         for (;;) {
             bool napNow = false;
-            if (const auto verdict = stepper.stepNapping(kCheckpointIterations, lr.run.spec().napEvery, &napNow))
-                co_return WorkOutcome{*verdict ? 1 : 0, false};
+            if (const auto verdict
+                = stepper.stepNapping(kCheckpointIterations, lr.run.spec().effectiveNapEvery(), &napNow))
+                co_return WorkOutcome {*verdict ? 1 : 0, false};
             if (!lr.loopCtx.checkpoint())
-                co_return WorkOutcome{0, true};
+                co_return WorkOutcome {0, true};
             if (napNow)
                 co_await lr.loop.yieldNow();
         }
@@ -77,15 +78,16 @@ Task<WorkOutcome> runTaskOnLoop(LoopRun& lr, const TaskSpec& task, std::uint64_t
         // time.sleep / a plain file call inside a coroutine: the loop thread
         // blocks (and releases the GIL, as CPython does).
         lane.state(task.kind == WorkloadKind::Io ? WorkerState::BlockedIo : WorkerState::Sleeping);
-        const WorkOutcome outcome = task.kind == WorkloadKind::Io ? ioBytes(task.arg, lr.loopCtx)
-                                                                  : sleepMs(task.arg, lr.loopCtx);
+        const WorkOutcome outcome
+            = task.kind == WorkloadKind::Io ? ioBytes(task.arg, lr.loopCtx) : sleepMs(task.arg, lr.loopCtx);
         lane.state(WorkerState::Running);
         co_return outcome;
     }
     case WorkloadKind::IsPrime:
-    case WorkloadKind::SumRandom: co_return runBlocking(task.kind, task.arg, seed, lr.loopCtx);
+    case WorkloadKind::SumRandom:
+        co_return runBlocking(task.kind, task.arg, seed, lr.loopCtx);
     }
-    co_return WorkOutcome{};
+    co_return WorkOutcome {};
 }
 
 Task<void> coroutineWorker(LoopRun& lr, std::size_t lane, std::int64_t requestedNs, EventWriter events)
@@ -155,7 +157,7 @@ void CoroutineRuntime::execute(RunContext& run)
                     l->stop();
             });
             const RunSpec& spec = run.spec();
-            LoopRun lr{run, *loop, loopCtx, {}, 0, false, {}};
+            LoopRun lr {run, *loop, loopCtx, {}, 0, false, {}};
             for (std::size_t i = 0; i < spec.tasks.size(); ++i)
                 lr.jobs.push_back(i);
             const int n = spec.effectiveWorkers();
@@ -191,7 +193,7 @@ void CoroutineRuntime::execute(RunContext& run)
             loop->run();
             loop->clear();
             const auto lag = loop->lagStats();
-            run.setLoopLag(LoopLagStats{lag.count, lag.maxNs, lag.totalNs});
+            run.setLoopLag(LoopLagStats {lag.count, lag.maxNs, lag.totalNs});
             const std::int64_t endNs = monotonicNs();
             for (WorkerResult& lane : lr.lanes) {
                 if (lane.endNs == 0)

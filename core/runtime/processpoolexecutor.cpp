@@ -177,7 +177,7 @@ bool ProcessPoolExecutor::startChild(std::uint32_t id, const QString& name, bool
     wire::Hello hello {};
     hello.flavour = spec.flavour == Flavour::Python ? 0 : 1;
     hello.switchIntervalNs = spec.switchIntervalUs * 1000;
-    hello.napEvery = spec.napEvery;
+    hello.napEvery = spec.effectiveNapEvery();
     hello.spinnerIntervalNs = spec.spinnerIntervalMs * 1'000'000;
     if (!child->launch(*m_launcher, hello, &error)) {
         m_run.setError(QStringLiteral("%1 could not be started: %2").arg(name, error));

@@ -45,8 +45,8 @@ void RunContext::retireWorker(std::uint32_t id)
     }
 }
 
-std::thread RunContext::startWorkerThread(WorkerInfo info, std::function<void(WorkerContext&, WorkerResult&)> body,
-                                          std::uint32_t ringCapacity)
+std::thread RunContext::startWorkerThread(
+    WorkerInfo info, std::function<void(WorkerContext&, WorkerResult&)> body, std::uint32_t ringCapacity)
 {
     auto ring = newRing(ringCapacity);
     const std::int64_t requestedNs = monotonicNs();
@@ -86,9 +86,10 @@ bool RunContext::runTask(std::size_t index, WorkerContext& ctx, WorkerResult& wo
     task.kind = spec.kind;
     task.arg = spec.arg;
     task.beginNs = monotonicNs();
-    ctx.events().recordAt(task.beginNs, EventKind::TaskBegin, spec.arg, 0, static_cast<std::uint16_t>(spec.kind));
+    ctx.events().recordAt(
+        task.beginNs, EventKind::TaskBegin, spec.arg, 0, static_cast<std::uint16_t>(spec.kind));
     const WorkOutcome outcome
-        = runBlocking(spec.kind, spec.arg, m_spec.seed + index, ctx, m_spec.napEvery);
+        = runBlocking(spec.kind, spec.arg, m_spec.seed + index, ctx, m_spec.effectiveNapEvery());
     task.endNs = monotonicNs();
     task.result = outcome.result;
     task.cancelled = outcome.cancelled;

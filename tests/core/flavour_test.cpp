@@ -51,8 +51,8 @@ TEST(PythonFlavour, TwoCpuBoundThreadsAreNoFasterThanSequential)
     }
     ASSERT_TRUE(threads->succeeded());
     EXPECT_LE(threads->cpuPct(), 130.0) << "the GIL let two threads run at once";
-    EXPECT_GE(threads->wallS(), 0.85 * seq->wallS()) << "threads " << threads->wallS() << " s, sequential "
-                                                       << seq->wallS() << " s";
+    EXPECT_GE(threads->wallS(), 0.85 * seq->wallS())
+        << "threads " << threads->wallS() << " s, sequential " << seq->wallS() << " s";
     // The waiting shows on the timeline and in the counters.
     std::uint64_t switches = 0;
     std::int64_t waited = 0;
@@ -65,7 +65,8 @@ TEST(PythonFlavour, TwoCpuBoundThreadsAreNoFasterThanSequential)
     bool sawWaitingGil = false;
     for (const WorkerInfo& info : engine.store()->workers()) {
         for (const Event& e : engine.store()->laneEvents(info.id))
-            sawWaitingGil = sawWaitingGil || (e.kind == EventKind::State && e.workerState() == WorkerState::WaitingGil);
+            sawWaitingGil
+                = sawWaitingGil || (e.kind == EventKind::State && e.workerState() == WorkerState::WaitingGil);
     }
     EXPECT_TRUE(sawWaitingGil);
 }
@@ -88,8 +89,8 @@ TEST(NativeFlavour, TwoCpuBoundThreadsRunInParallel)
         for (const WorkerResult& w : r->workers)
             EXPECT_EQ(w.gil.waitNs, 0);
         cores = r->cpuPct() / 100.0;
-        runnable = std::max(runnable,
-                            static_cast<double>(r->processCpuNs + runQueueNs(batches)) / 1e9 / r->wallS());
+        runnable = std::max(
+            runnable, static_cast<double>(r->processCpuNs + runQueueNs(batches)) / 1e9 / r->wallS());
     }
     if (cores < 1.5)
         std::cout << "[ NOTE ] machine busy: " << cores << " cores used, " << runnable << " runnable\n";
@@ -111,15 +112,30 @@ TEST(PythonFlavour, ASleepingThreadDoesNotHoldTheGil)
     EXPECT_LT(cpu.elapsedS(), 0.35);
 }
 
+TEST(PythonFlavour, NapsAtCPythonsPaceNotAtTheNativeLoops)
+{
+    // The book's sleep(0) every 100,000 iterations comes every few ms in
+    // CPython; at native speed it would come eight times as often.
+    RunSpec spec;
+    spec.napEvery = 100'000;
+    spec.flavour = Flavour::Python;
+    EXPECT_EQ(spec.effectiveNapEvery(), 100'000 * RunSpec::kCpythonIterationCost);
+    spec.flavour = Flavour::Native;
+    EXPECT_EQ(spec.effectiveNapEvery(), 100'000);
+    spec.flavour = Flavour::Python;
+    spec.napEvery = RunLimits::kMaxNapEvery;
+    EXPECT_GT(spec.effectiveNapEvery(), RunLimits::kMaxNapEvery) << "the largest period overflowed";
+}
+
 TEST(CpuSampling, SamplesAgreeWithEachThreadsOwnClock)
 {
     // A fixed amount of work (the book's 9,999,999,999,999,917, 5e7 iterations)
     // rather than a calibrated one: calibration on a loaded machine can make
     // the run too short to sample.
-    Engine engine(Engine::Options{16'000'000, 20'000'000});
+    Engine engine(Engine::Options {16'000'000, 20'000'000});
     QSignalSpy batches(&engine, &Engine::batchReady);
     RunSpec spec = cpuBound(Model::Threads, Flavour::Python, 0, 0);
-    spec.tasks.assign(3, TaskSpec{WorkloadKind::IsPrime, 9'999'999'999'999'917});
+    spec.tasks.assign(3, TaskSpec {WorkloadKind::IsPrime, 9'999'999'999'999'917});
     const RunResultPtr r = runToEnd(engine, spec);
     ASSERT_TRUE(r && r->succeeded());
     ASSERT_GT(r->wallS(), 0.2) << "too short to sample";

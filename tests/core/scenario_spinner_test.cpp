@@ -159,6 +159,9 @@ INSTANTIATE_TEST_SUITE_P(Spinner, TurningSpinner,
     ::testing::Values(Variant {"threads", "sleep", Model::Threads},
         Variant {"threads", "cpu", Model::Threads}, Variant {"processes", "sleep", Model::Processes},
         Variant {"processes", "cpu", Model::Processes}, Variant {"coroutines", "sleep", Model::Coroutines},
+        // A thread that naps with sleep(0) lets the spinner's thread take the
+        // GIL, as in CPython: a nap with a drop request pending hands over.
+        Variant {"threads", "nap", Model::Threads}, Variant {"processes", "nap", Model::Processes},
         // One click: the coroutine run offloads, as coroutines+executor.
         Variant {"coroutines", "executor-thread", Model::CoroutinesExecutor},
         Variant {"coroutines", "executor-process", Model::CoroutinesExecutor}),
