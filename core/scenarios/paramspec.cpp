@@ -9,9 +9,12 @@ namespace spindle {
 const char* toString(ParamSpec::Kind kind)
 {
     switch (kind) {
-    case ParamSpec::Kind::Int: return "int";
-    case ParamSpec::Kind::Choice: return "choice";
-    case ParamSpec::Kind::IntList: return "int-list";
+    case ParamSpec::Kind::Int:
+        return "int";
+    case ParamSpec::Kind::Choice:
+        return "choice";
+    case ParamSpec::Kind::IntList:
+        return "int-list";
     }
     return "unknown";
 }
@@ -20,8 +23,15 @@ QString ParamSpec::allowedText() const
 {
     const QString range = QStringLiteral("%1 … %2").arg(min).arg(max);
     switch (kind) {
-    case Kind::Int: return QStringLiteral("an integer %1%2").arg(range, unit.isEmpty() ? QString() : QLatin1Char(' ') + unit);
-    case Kind::Choice: return QStringLiteral("one of: %1").arg(choices.join(QStringLiteral(", ")));
+    case Kind::Int: {
+        QString text = QStringLiteral("an integer %1%2")
+                           .arg(range, unit.isEmpty() ? QString() : QLatin1Char(' ') + unit);
+        if (!zeroMeans.isEmpty())
+            text += QStringLiteral(" (0 = %1)").arg(zeroMeans);
+        return text;
+    }
+    case Kind::Choice:
+        return QStringLiteral("one of: %1").arg(choices.join(QStringLiteral(", ")));
     case Kind::IntList:
         return QStringLiteral("%1 or a comma-separated list of integers %2")
             .arg(choices.join(QStringLiteral(", ")), range);
@@ -67,7 +77,8 @@ std::optional<QString> ParamSpec::check(const QString& value) const
         for (const QString& part : parts) {
             const auto v = parseInt(part);
             if (!v)
-                return refuse(QStringLiteral("has '%1', which is neither a preset nor an integer").arg(part.trimmed()));
+                return refuse(
+                    QStringLiteral("has '%1', which is neither a preset nor an integer").arg(part.trimmed()));
             if (*v < min || *v > max)
                 return refuse(QStringLiteral("has %1, which is out of range").arg(*v));
         }
@@ -101,7 +112,8 @@ std::optional<ParamSpec> ParamSpec::fromJson(const QJsonObject& json, QString* e
     else if (kind == QLatin1String("int-list"))
         p.kind = Kind::IntList;
     else {
-        *error = QStringLiteral("parameter '%1': kind '%2' is not one of int, choice, int-list").arg(p.name, kind);
+        *error = QStringLiteral("parameter '%1': kind '%2' is not one of int, choice, int-list")
+                     .arg(p.name, kind);
         return std::nullopt;
     }
     // JSON numbers are doubles: read 64-bit bounds from their text form when needed.
@@ -114,6 +126,7 @@ std::optional<ParamSpec> ParamSpec::fromJson(const QJsonObject& json, QString* e
     p.max = int64Of(json.value(QLatin1String("max")));
     p.unit = json.value(QLatin1String("unit")).toString();
     p.help = json.value(QLatin1String("help")).toString();
+    p.zeroMeans = json.value(QLatin1String("zero")).toString();
     for (const QJsonValue& c : json.value(QLatin1String("choices")).toArray())
         p.choices << c.toString();
     const QJsonObject presets = json.value(QLatin1String("presets")).toObject();
@@ -135,12 +148,13 @@ std::optional<ParamSpec> ParamSpec::fromJson(const QJsonObject& json, QString* e
     return p;
 }
 
-std::optional<QString> resolveParams(const QList<ParamSpec>& schema, const ParamValues& given, ParamValues* resolved)
+std::optional<QString> resolveParams(
+    const QList<ParamSpec>& schema, const ParamValues& given, ParamValues* resolved)
 {
     ParamValues out;
     for (auto it = given.begin(); it != given.end(); ++it) {
-        const bool known
-            = std::any_of(schema.begin(), schema.end(), [&](const ParamSpec& p) { return p.name == it.key(); });
+        const bool known = std::any_of(
+            schema.begin(), schema.end(), [&](const ParamSpec& p) { return p.name == it.key(); });
         if (!known) {
             QStringList names;
             for (const ParamSpec& p : schema)

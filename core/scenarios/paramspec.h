@@ -23,10 +23,11 @@ struct ParamSpec {
     QString defaultValue;
     std::int64_t min = 0;
     std::int64_t max = 0;
-    QStringList choices;                              // Choice; IntList preset names
+    QStringList choices; // Choice; IntList preset names
     QMap<QString, std::vector<std::int64_t>> presets; // IntList
     QString unit;
     QString help;
+    QString zeroMeans; // Int with min 0: what 0 stands for ("calibrated"), shown in place of a bare 0
 
     // "int 1 … 60 s", "one of: sleep, cpu", "book | quick | n1,n2,… (each 0 … 9223372036854775807)"
     QString allowedText() const;
@@ -42,6 +43,7 @@ const char* toString(ParamSpec::Kind kind);
 
 // Fills defaults, refuses unknown names and bad values. On success returns
 // the complete set of values; on failure, the message.
-std::optional<QString> resolveParams(const QList<ParamSpec>& schema, const ParamValues& given, ParamValues* resolved);
+std::optional<QString> resolveParams(
+    const QList<ParamSpec>& schema, const ParamValues& given, ParamValues* resolved);
 
 } // namespace spindle

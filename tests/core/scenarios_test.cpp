@@ -118,22 +118,26 @@ TEST(ScenarioCatalogue, TheBooksNumbersSurviveJsonExactly)
 TEST(ScenarioCatalogue, AMalformedDescriptionIsRefusedWithItsReason)
 {
     struct Dummy : Scenario {
-        std::optional<QString> buildRun(const ScenarioRequest&, RunSpec*) const override { return std::nullopt; }
+        std::optional<QString> buildRun(const ScenarioRequest&, RunSpec*) const override
+        {
+            return std::nullopt;
+        }
     };
     Dummy d;
     QString error;
-    const auto load = [&](const char* json) {
-        return d.load(QJsonDocument::fromJson(json).object(), &error);
-    };
+    const auto load
+        = [&](const char* json) { return d.load(QJsonDocument::fromJson(json).object(), &error); };
     EXPECT_FALSE(load(R"({"title": "no id"})"));
     EXPECT_TRUE(error.contains(QLatin1String("id")));
     EXPECT_FALSE(load(R"({"id": "x", "title": "t", "models": ["threads", "fibers"]})"));
     EXPECT_TRUE(error.contains(QLatin1String("fibers")));
     EXPECT_FALSE(load(R"({"id": "x", "title": "t", "params": [{"name": "n", "kind": "float"}]})"));
     EXPECT_TRUE(error.contains(QLatin1String("float")));
-    EXPECT_FALSE(load(R"({"id": "x", "title": "t", "params": [{"name": "n", "kind": "int", "default": "99", "min": 1, "max": 10}]})"));
+    EXPECT_FALSE(load(
+        R"({"id": "x", "title": "t", "params": [{"name": "n", "kind": "int", "default": "99", "min": 1, "max": 10}]})"));
     EXPECT_TRUE(error.contains(QLatin1String("default"))) << error.toStdString();
-    EXPECT_TRUE(load(R"({"id": "x", "title": "t", "models": ["threads"], "params": [{"name": "n", "kind": "int", "default": "5", "min": 1, "max": 10}]})"));
+    EXPECT_TRUE(load(
+        R"({"id": "x", "title": "t", "models": ["threads"], "params": [{"name": "n", "kind": "int", "default": "5", "min": 1, "max": 10}]})"));
 }
 
 TEST(ParamSpec, ChecksNameTheParameterAndTheAllowedValues)
@@ -150,6 +154,10 @@ TEST(ParamSpec, ChecksNameTheParameterAndTheAllowedValues)
     EXPECT_TRUE(tooBig->contains(QLatin1String("seconds")) && tooBig->contains(QString::fromUtf8("1 … 60")));
     EXPECT_TRUE(p.check(QStringLiteral("1.5")));
     EXPECT_TRUE(p.check(QString()));
+    EXPECT_FALSE(p.allowedText().contains(QLatin1String("0 =")));
+    p.min = 0;
+    p.zeroMeans = QStringLiteral("calibrated");
+    EXPECT_TRUE(p.allowedText().contains(QLatin1String("(0 = calibrated)"))) << p.allowedText().toStdString();
 }
 
 TEST(RunPlan, BuildsOneRunPerModelWithTheScenarioDefaults)

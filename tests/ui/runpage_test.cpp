@@ -17,6 +17,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSpinBox>
 
 #include <gtest/gtest.h>
 
@@ -209,6 +210,32 @@ TEST_F(RunPageTest, InvalidParameterShowsItsMessageAndDisablesRun)
     EXPECT_FALSE(page->runButton()->isEnabled());
     page->setParams({{QStringLiteral("seconds"), QStringLiteral("2")}});
     EXPECT_TRUE(page->runButton()->isEnabled());
+}
+
+TEST_F(RunPageTest, AZeroThatStandsForSomethingSaysWhat)
+{
+    // spinner's number 0 means "a prime calibrated to this machine": the
+    // editor says so instead of showing a bare 0, and still passes 0 on.
+    ASSERT_TRUE(page->selectScenario(QStringLiteral("spinner")));
+    auto* number = qobject_cast<QLineEdit*>(page->paramEditor()->editorFor(QStringLiteral("number")));
+    ASSERT_NE(number, nullptr);
+    EXPECT_TRUE(number->text().isEmpty()) << number->text().toStdString();
+    EXPECT_TRUE(number->placeholderText().contains(QStringLiteral("calibrated")))
+        << number->placeholderText().toStdString();
+    EXPECT_EQ(page->paramEditor()->values().value(QStringLiteral("number")), QStringLiteral("0"));
+    EXPECT_TRUE(page->runButton()->isEnabled());
+    page->setParams({{QStringLiteral("number"), QStringLiteral("5000111000222021")}});
+    EXPECT_EQ(number->text(), QStringLiteral("5000111000222021"));
+    page->setParams({{QStringLiteral("number"), QStringLiteral("0")}});
+    EXPECT_TRUE(number->text().isEmpty());
+
+    // scaling's max-workers is a spin box: its 0 reads as what it stands for.
+    ASSERT_TRUE(page->selectScenario(QStringLiteral("scaling")));
+    auto* maxWorkers = qobject_cast<QSpinBox*>(page->paramEditor()->editorFor(QStringLiteral("max-workers")));
+    ASSERT_NE(maxWorkers, nullptr);
+    EXPECT_EQ(maxWorkers->value(), 0);
+    EXPECT_TRUE(maxWorkers->text().contains(QStringLiteral("cores"))) << maxWorkers->text().toStdString();
+    EXPECT_EQ(page->paramEditor()->values().value(QStringLiteral("max-workers")), QStringLiteral("0"));
 }
 
 TEST_F(RunPageTest, ModelsFollowTheScenarioAndAvailability)

@@ -38,11 +38,20 @@ void ParamEditor::setSchema(const QList<ParamSpec>& schema)
                 spin->setRange(static_cast<int>(spec.min), static_cast<int>(spec.max));
                 if (!spec.unit.isEmpty())
                     spin->setSuffix(QLatin1Char(' ') + spec.unit);
+                // A bare "0" reads as zero seconds or zero workers; say what it stands for.
+                if (!spec.zeroMeans.isEmpty() && spec.min == 0)
+                    spin->setSpecialValueText(spec.zeroMeans);
                 spin->setValue(spec.defaultValue.toInt());
                 connect(spin, &QSpinBox::textChanged, this, [this] { validate(); });
                 field.editor = spin;
             } else {
                 auto* line = new QLineEdit(spec.defaultValue);
+                if (!spec.zeroMeans.isEmpty()) {
+                    // Empty stands for 0, and the placeholder says what that means.
+                    line->setPlaceholderText(QStringLiteral("0 = %1").arg(spec.zeroMeans));
+                    if (spec.defaultValue == QLatin1String("0"))
+                        line->clear();
+                }
                 connect(line, &QLineEdit::textChanged, this, [this] { validate(); });
                 field.editor = line;
             }
@@ -93,11 +102,13 @@ QString ParamEditor::valueOf(const Field& field) const
     if (field.overridden)
         return field.override;
     if (auto* spin = qobject_cast<QSpinBox*>(field.editor))
-        return spin->cleanText().trimmed();
+        return QString::number(spin->value());
     if (auto* combo = qobject_cast<QComboBox*>(field.editor))
         return combo->currentText().trimmed();
-    if (auto* line = qobject_cast<QLineEdit*>(field.editor))
-        return line->text().trimmed();
+    if (auto* line = qobject_cast<QLineEdit*>(field.editor)) {
+        const QString text = line->text().trimmed();
+        return text.isEmpty() && !field.spec.zeroMeans.isEmpty() ? QStringLiteral("0") : text;
+    }
     return {};
 }
 
@@ -121,7 +132,8 @@ void ParamEditor::setFieldValue(Field& field, const QString& value)
             field.overridden = true;
         }
     } else if (auto* line = qobject_cast<QLineEdit*>(field.editor)) {
-        line->setText(value);
+        const bool zero = !field.spec.zeroMeans.isEmpty() && value.trimmed() == QLatin1String("0");
+        line->setText(zero ? QString() : value);
     }
     if (field.overridden) {
         // Any edit of the field replaces the value it could not show.
