@@ -133,6 +133,11 @@ int ChildWorker::workLoop(ProcessChannel& channel, WorkerContext& ctx, std::int6
             return 0;
         if (frame.type != wire::MessageType::Job)
             return complain("the engine sent an unexpected message", kExitProtocol);
+        if (ctx.cancelled()) {
+            // No Bye: it ends as a process killed by SIGTERM would, and the
+            // engine, which still holds the job, hands it out again.
+            ::_exit(wire::kExitTerminatedFromOutside);
+        }
         const auto job = frame.as<wire::Job>();
         if (job.kind >= kWorkloadKindCount)
             return complain("the engine sent an unknown workload", kExitProtocol);

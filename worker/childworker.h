@@ -8,6 +8,8 @@
 // engine's queue (the daemons scenario); a server accept()s requests on a
 // listening socket it is handed (prefork, see PreforkServer).
 
+#include "runtime/processprotocol.h"
+
 #include <cstdint>
 #include <string>
 #include <sys/types.h>
@@ -28,10 +30,10 @@ public:
         std::string misbehave; // test-only, see Misbehaviour
     };
 
-    // Exit codes besides 0 (the engine reports them as a crash).
-    static constexpr int kExitSetup = 3; // no ring, no Hello, not our parent
-    static constexpr int kExitProtocol = 4; // the engine sent something we do not understand
-    static constexpr int kExitEngineGone = 5;
+    // Exit codes besides 0: see processprotocol.h.
+    static constexpr int kExitSetup = wire::kExitSetup;
+    static constexpr int kExitProtocol = wire::kExitProtocol;
+    static constexpr int kExitEngineGone = wire::kExitEngineGone;
 
     explicit ChildWorker(Options options) : m_options(std::move(options)) { }
     int run();

@@ -177,6 +177,8 @@ ChildProcess::Ending ChildProcess::conclude(const EventWriter& proxy, std::int64
         result.exitReason = QStringLiteral("killed by the engine: %1").arg(QString::fromStdString(violation));
     else if (!signalled && result.exitStatus == 0)
         result.exitReason = QStringLiteral("exited before finishing its work");
+    else if (!signalled && result.exitStatus == wire::kExitTerminatedFromOutside)
+        result.exitReason = QStringLiteral("stopped by a SIGTERM the engine did not send");
     else
         result.exitReason = ProcessLauncher::describeStatus(m_waitStatus);
     closeLane(proxy, crashed, signalled ? result.termSignal : result.exitStatus, signalled, nowNs);

@@ -56,6 +56,15 @@ static_assert(sizeof(Header) == 12);
 enum class ChildRole : std::uint8_t { Worker = 0, Spinner = 1, Producer = 2, Server = 3 };
 constexpr std::uint8_t kChildRoleCount = 4;
 
+// Exit statuses of a child besides 0 (the engine reports each as a crash).
+constexpr int kExitSetup = 3; // no ring, no Hello, not our parent
+constexpr int kExitProtocol = 4; // the engine sent something the child does not understand
+constexpr int kExitEngineGone = 5; // the engine closed the socket
+// A SIGTERM turned into a cancel, yet the engine, which follows its own
+// SIGTERM with a PoisonPill, handed out more work: the signal came from
+// outside, and the child leaves as CPython's default SIGTERM would make it.
+constexpr int kExitTerminatedFromOutside = 6;
+
 // First message to every child: who it is and how to behave.
 struct Hello {
     static constexpr MessageType kType = MessageType::Hello;

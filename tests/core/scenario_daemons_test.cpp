@@ -200,6 +200,55 @@ TEST(DaemonsScenario, AKilledConsumerCrashesIsRestartedAndTheItemsGoOn)
     expectNoChildLeft(*r);
 }
 
+TEST(DaemonsScenario, AConsumerSigtermedFromOutsideEndsCrashedAndIsReplaced)
+{
+    // kill -TERM from a shell: CPython's default handler ends the process,
+    // so the supervisor must see a dead consumer, not one that eats every
+    // item it is given as "cancelled".
+    const int items = 12;
+    const RunSpec spec = daemonsSpec(
+        {QStringLiteral("items=%1").arg(items), QStringLiteral("item-ms=200"),
+            QStringLiteral("produce-ms=10"), QStringLiteral("kill-every=0"), QStringLiteral("resize-to=0")},
+        2);
+    Engine engine;
+    QSignalSpy batches(&engine, &Engine::batchReady);
+    QSignalSpy finished(&engine, &Engine::runFinished);
+    ASSERT_TRUE(engine.start(spec).isEmpty());
+    std::optional<WorkerInfo> victim;
+    ASSERT_TRUE(waitUntil(engine, batches, [&](const EventStore& store) {
+        victim = consumerInItem(store);
+        return victim.has_value();
+    })) << "no consumer began an item";
+    const std::int64_t killNs = monotonicNs();
+    ASSERT_EQ(::kill(victim->pid, SIGTERM), 0);
+    ASSERT_TRUE(finished.wait(60'000));
+    const auto r = finished.takeFirst().at(0).value<RunResultPtr>();
+    ASSERT_TRUE(r->succeeded()) << r->error.toStdString();
+    ASSERT_TRUE(r->supervisor);
+    const SupervisorStats& s = *r->supervisor;
+
+    const WorkerResult* dead = workerById(*r, victim->id);
+    ASSERT_NE(dead, nullptr);
+    EXPECT_TRUE(dead->crashed);
+    EXPECT_TRUE(dead->exitReason.contains(QLatin1String("SIGTERM"))) << dead->exitReason.toStdString();
+    const auto lane = engine.store()->laneEvents(victim->id);
+    ASSERT_FALSE(lane.empty());
+    EXPECT_EQ(lane.back().workerState(), WorkerState::Crashed);
+    EXPECT_LE(dead->tasksDone, 1u) << "it kept consuming after the SIGTERM";
+
+    const auto restarted = std::find_if(r->workers.begin(), r->workers.end(),
+        [](const WorkerResult& w) { return w.info.name.contains(QLatin1String("(restart 1)")); });
+    ASSERT_NE(restarted, r->workers.end());
+    EXPECT_GE(restarted->startNs, killNs);
+    EXPECT_FALSE(restarted->crashed);
+    EXPECT_EQ(s.crashed, 1u);
+    EXPECT_EQ(s.restarts, 1u);
+    expectEachItemOnce(*r);
+    expectLanesClosed(*engine.store(), *r);
+    EXPECT_EQ(s.consumed, static_cast<std::uint64_t>(items));
+    expectNoChildLeft(*r);
+}
+
 TEST(DaemonsScenario, ChangingTheWorkerCountLiveAddsAndRetiresLanes)
 {
     const int items = 30;
