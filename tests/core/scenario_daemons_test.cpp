@@ -130,17 +130,21 @@ const WorkerResult* workerById(const RunResult& r, std::uint32_t id)
     return nullptr;
 }
 
-} // namespace
+// A run of `items` items of 200 ms on two consumers, one of which gets
+// `signal` from outside the engine while inside an item.
+struct SignalledRun {
+    RunResultPtr result;
+    WorkerInfo victim;
+    std::int64_t signalNs = 0;
+};
 
-TEST(DaemonsScenario, AKilledConsumerCrashesIsRestartedAndTheItemsGoOn)
+void runAndSignalAConsumer(Engine& engine, int items, int signal, SignalledRun* out)
 {
-    const int items = 16;
     const RunSpec spec = daemonsSpec(
         {QStringLiteral("items=%1").arg(items), QStringLiteral("item-ms=200"),
             QStringLiteral("produce-ms=10"), QStringLiteral("kill-every=0"), QStringLiteral("resize-to=0")},
         2);
     EXPECT_EQ(spec.pattern, ProcessPattern::Supervised);
-    Engine engine;
     QSignalSpy batches(&engine, &Engine::batchReady);
     QSignalSpy finished(&engine, &Engine::runFinished);
     ASSERT_TRUE(engine.start(spec).isEmpty());
@@ -149,12 +153,26 @@ TEST(DaemonsScenario, AKilledConsumerCrashesIsRestartedAndTheItemsGoOn)
         victim = consumerInItem(store);
         return victim.has_value();
     })) << "no consumer began an item";
-    const std::int64_t killNs = monotonicNs();
-    ASSERT_EQ(::kill(victim->pid, SIGKILL), 0);
+    out->victim = *victim;
+    out->signalNs = monotonicNs();
+    ASSERT_EQ(::kill(victim->pid, signal), 0);
     ASSERT_TRUE(finished.wait(60'000));
-    const auto r = finished.takeFirst().at(0).value<RunResultPtr>();
-    ASSERT_TRUE(r->succeeded()) << r->error.toStdString();
-    ASSERT_TRUE(r->supervisor);
+    out->result = finished.takeFirst().at(0).value<RunResultPtr>();
+    ASSERT_TRUE(out->result->succeeded()) << out->result->error.toStdString();
+    ASSERT_TRUE(out->result->supervisor);
+}
+
+} // namespace
+
+TEST(DaemonsScenario, AKilledConsumerCrashesIsRestartedAndTheItemsGoOn)
+{
+    const int items = 16;
+    Engine engine;
+    SignalledRun run;
+    ASSERT_NO_FATAL_FAILURE(runAndSignalAConsumer(engine, items, SIGKILL, &run));
+    const RunResultPtr& r = run.result;
+    const std::optional<WorkerInfo> victim = run.victim;
+    const std::int64_t killNs = run.signalNs;
     const SupervisorStats& s = *r->supervisor;
 
     // The crash is on record: the lane ends crashed, with the signal.
@@ -206,25 +224,12 @@ TEST(DaemonsScenario, AConsumerSigtermedFromOutsideEndsCrashedAndIsReplaced)
     // so the supervisor must see a dead consumer, not one that eats every
     // item it is given as "cancelled".
     const int items = 12;
-    const RunSpec spec = daemonsSpec(
-        {QStringLiteral("items=%1").arg(items), QStringLiteral("item-ms=200"),
-            QStringLiteral("produce-ms=10"), QStringLiteral("kill-every=0"), QStringLiteral("resize-to=0")},
-        2);
     Engine engine;
-    QSignalSpy batches(&engine, &Engine::batchReady);
-    QSignalSpy finished(&engine, &Engine::runFinished);
-    ASSERT_TRUE(engine.start(spec).isEmpty());
-    std::optional<WorkerInfo> victim;
-    ASSERT_TRUE(waitUntil(engine, batches, [&](const EventStore& store) {
-        victim = consumerInItem(store);
-        return victim.has_value();
-    })) << "no consumer began an item";
-    const std::int64_t killNs = monotonicNs();
-    ASSERT_EQ(::kill(victim->pid, SIGTERM), 0);
-    ASSERT_TRUE(finished.wait(60'000));
-    const auto r = finished.takeFirst().at(0).value<RunResultPtr>();
-    ASSERT_TRUE(r->succeeded()) << r->error.toStdString();
-    ASSERT_TRUE(r->supervisor);
+    SignalledRun run;
+    ASSERT_NO_FATAL_FAILURE(runAndSignalAConsumer(engine, items, SIGTERM, &run));
+    const RunResultPtr& r = run.result;
+    const std::optional<WorkerInfo> victim = run.victim;
+    const std::int64_t killNs = run.signalNs;
     const SupervisorStats& s = *r->supervisor;
 
     const WorkerResult* dead = workerById(*r, victim->id);
