@@ -3,7 +3,12 @@
 // in the GUI thread stamps an atomic heartbeat; a std::thread of its own
 // (which a blocked GUI thread cannot stop) watches the stamps and records
 // every gap. A gap past the report threshold is posted back as freezeEnded
-// once the loop turns again - the only moment the window can show it.
+// once the loop turns again - the only moment the window can show it. Once a
+// heartbeat is late the watchdog also reads the GUI thread's schedstat, so
+// that the freeze says whether the loop was blocked, busy, or kept off a CPU
+// by other load (GuiFreeze).
+
+#include "model/guifreeze.h"
 
 #include <QObject>
 #include <QTimer>
@@ -12,6 +17,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <sys/types.h>
 #include <thread>
 
 namespace spindle {
@@ -35,6 +41,9 @@ public:
     std::int64_t lastFreezeNs() const { return m_lastNs.load(); }
     // How long the GUI thread has gone without a heartbeat right now.
     std::int64_t currentGapNs() const;
+    // The latest reported freeze with its cause; GUI thread only (set just
+    // before freezeEnded is emitted).
+    const GuiFreeze& lastFreeze() const { return m_lastFreeze; }
 
 signals:
     void freezeEnded(qint64 freezeNs);
@@ -50,6 +59,8 @@ private:
     std::condition_variable m_wake;
     bool m_stop = false;
     std::thread m_thread;
+    pid_t m_guiTid = 0;
+    GuiFreeze m_lastFreeze;
 };
 
 } // namespace spindle

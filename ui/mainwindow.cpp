@@ -88,7 +88,7 @@ MainWindow::MainWindow(Engine* engine, QWidget* parent) : QMainWindow(parent), m
     connect(m_sessions, &SessionActions::statusMessage, this,
         [this](const QString& text) { statusBar()->showMessage(text, 10'000); });
     m_watchdog = new FreezeWatchdog(this);
-    connect(m_watchdog, &FreezeWatchdog::freezeEnded, this, [this](qint64 ns) { reportFreeze(ns); });
+    connect(m_watchdog, &FreezeWatchdog::freezeEnded, this, [this] { reportFreeze(m_watchdog->lastFreeze()); });
 
     createActions();
     m_freezeLabel = new QLabel(tr("GUI thread: no freeze measured"));
@@ -354,13 +354,12 @@ void MainWindow::blockUi(int ms)
     std::this_thread::sleep_for(std::chrono::milliseconds(ms));
 }
 
-void MainWindow::reportFreeze(std::int64_t freezeNs)
+void MainWindow::reportFreeze(const GuiFreeze& freeze)
 {
-    const QString text = tr("GUI thread frozen for %1").arg(Format::milliseconds(freezeNs));
-    m_freezeLabel->setText(text);
-    statusBar()->showMessage(tr("%1 (measured by the watchdog thread)").arg(text), 10'000);
-    m_runPage->showUiFreeze(freezeNs);
-    m_replayPage->showUiFreeze(freezeNs);
+    m_freezeLabel->setText(tr("GUI thread frozen for %1").arg(Format::milliseconds(freeze.gapNs)));
+    statusBar()->showMessage(tr("GUI thread %1 (measured by the watchdog thread)").arg(freeze.describe()), 10'000);
+    m_runPage->showUiFreeze(freeze);
+    m_replayPage->showUiFreeze(freeze);
 }
 
 QString MainWindow::screenshotFolder() const

@@ -5,6 +5,7 @@
 // work itself happens in the pages it switches between (RunPage, ComparePage,
 // ReplayPage); sessions and exports are SessionActions'.
 
+#include "model/guifreeze.h"
 #include "sessionactions.h"
 #include "theme.h"
 
@@ -72,7 +73,7 @@ private:
     void applyTheme();
     void restoreSettings();
     void saveSettings() const;
-    void reportFreeze(std::int64_t freezeNs);
+    void reportFreeze(const GuiFreeze& freeze);
     void updateRunActions();
     void startOnPage();
     void stopOnPage();

@@ -73,6 +73,12 @@ TEST(MainWindow, BlockUiReallyBlocksAndTheWatchdogMeasuresIt)
     ASSERT_TRUE(waitUntil(sawBlock, 3000));
     EXPECT_GE(window.watchdog()->longestFreezeNs(), 300'000'000);
     EXPECT_FALSE(window.runPage()->spinners()->freezeReport().isEmpty());
+    // A sleeping slot: neither on a CPU nor waiting for one, so "blocked".
+    const GuiFreeze& freeze = window.watchdog()->lastFreeze();
+    EXPECT_GT(freeze.coveredNs, 200'000'000);
+    EXPECT_EQ(freeze.cause(), GuiFreeze::Cause::Blocked) << freeze.describe().toStdString();
+    EXPECT_TRUE(window.runPage()->spinners()->freezeReport().contains(QLatin1String("blocked")))
+        << window.runPage()->spinners()->freezeReport().toStdString();
     ASSERT_TRUE(waitUntil([&] { return gui->frames() > framesBefore; }, 3000));
     EXPECT_GE(gui->status().longestGapNs, 300'000'000);
     EXPECT_TRUE(test::saveScreenshot(window, QStringLiteral("block-ui")));

@@ -87,10 +87,10 @@ void SpinnerStrip::sync(const TimelineModel& model)
     }
 }
 
-void SpinnerStrip::showUiFreeze(std::int64_t freezeNs)
+void SpinnerStrip::showUiFreeze(const GuiFreeze& freeze)
 {
-    m_freezeLabel->setText(tr("The GUI event loop was frozen for %1 (measured by the watchdog thread).")
-                               .arg(Format::milliseconds(freezeNs)));
+    m_freezeLabel->setText(
+        tr("The GUI event loop was %1 (measured by the watchdog thread).").arg(freeze.describe()));
     m_freezeLabel->setVisible(true);
 }
 

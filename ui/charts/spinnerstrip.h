@@ -5,6 +5,7 @@
 // Under them, what the freeze watchdog measured last.
 
 #include "charts/spinnerwidget.h"
+#include "model/guifreeze.h"
 #include "session/timelinemodel.h"
 #include "theme.h"
 
@@ -26,7 +27,7 @@ public:
     void setRun(const QString& label, int intervalMs);
     // Brings the run's spinners up to the model's latest data.
     void sync(const TimelineModel& model);
-    void showUiFreeze(std::int64_t freezeNs);
+    void showUiFreeze(const GuiFreeze& freeze);
     void applyTheme(const Theme& theme);
 
     const QList<SpinnerWidget*>& runSpinners() const { return m_runSpinners; }

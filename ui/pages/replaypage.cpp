@@ -342,9 +342,9 @@ void ReplayPage::applyTheme(const Theme& theme)
     m_emptyHint->setPalette(muted);
 }
 
-void ReplayPage::showUiFreeze(std::int64_t freezeNs)
+void ReplayPage::showUiFreeze(const GuiFreeze& freeze)
 {
-    m_spinners->showUiFreeze(freezeNs);
+    m_spinners->showUiFreeze(freeze);
 }
 
 } // namespace spindle

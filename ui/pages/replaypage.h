@@ -7,6 +7,7 @@
 // recording is cut into batches off the GUI thread (Replay, core/); a
 // damaged file's problems are shown above the views.
 
+#include "model/guifreeze.h"
 #include "model/runresult.h"
 #include "session/replay.h"
 #include "theme.h"
@@ -62,7 +63,7 @@ public:
     std::shared_ptr<const TimelineModel> model() const;
 
     void applyTheme(const Theme& theme);
-    void showUiFreeze(std::int64_t freezeNs);
+    void showUiFreeze(const GuiFreeze& freeze);
     TimelineChart* timeline() const { return m_timeline; }
     CpuChart* cpuChart() const { return m_cpu; }
     SpinnerStrip* spinners() const { return m_spinners; }

@@ -580,9 +580,9 @@ void RunPage::applyTheme(const Theme& theme)
     m_controls->setFixedWidth(static_cast<int>(kControlsWidth * theme.fontScale));
 }
 
-void RunPage::showUiFreeze(std::int64_t freezeNs)
+void RunPage::showUiFreeze(const GuiFreeze& freeze)
 {
-    m_spinners->showUiFreeze(freezeNs);
+    m_spinners->showUiFreeze(freeze);
 }
 
 QList<RunResultPtr> RunPage::batchResults() const

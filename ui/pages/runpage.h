@@ -6,6 +6,7 @@
 // All it computes is drawn from TimelineModel and RunSummary (core/).
 
 #include "engine.h"
+#include "model/guifreeze.h"
 #include "scenarios/scenario.h"
 #include "session/timelinemodel.h"
 #include "theme.h"
@@ -64,7 +65,7 @@ public:
     bool canRun() const;
 
     void applyTheme(const Theme& theme);
-    void showUiFreeze(std::int64_t freezeNs);
+    void showUiFreeze(const GuiFreeze& freeze);
 
     TimelineChart* timeline() const { return m_timeline; }
     CpuChart* cpuChart() const { return m_cpu; }
