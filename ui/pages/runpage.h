@@ -10,9 +10,7 @@
 #include "session/timelinemodel.h"
 #include "theme.h"
 
-#include <QElapsedTimer>
 #include <QList>
-#include <QTimer>
 #include <QWidget>
 
 #include <deque>
@@ -31,6 +29,7 @@ namespace spindle {
 
 class CpuChart;
 class LiveControlsBar;
+class ReplotPacer;
 class ParamEditor;
 class ScalingChart;
 class SpinnerStrip;
@@ -102,7 +101,6 @@ private:
     void startNext();
     void onBatch(const EventBatchPtr& batch);
     void onFinished(const RunResultPtr& result);
-    void scheduleRefresh();
     void refreshViews();
     void display(const std::shared_ptr<TimelineModel>& model, const QString& label, int intervalMs);
     void showRecord(int index);
@@ -158,7 +156,7 @@ private:
     std::shared_ptr<TimelineModel> m_live;
     std::shared_ptr<const TimelineModel> m_shown;
     std::vector<Record> m_records;
-    QTimer m_refreshTimer;
+    ReplotPacer* m_pacer = nullptr;
     QString m_lastError;
     bool m_runnable = false;
 };
