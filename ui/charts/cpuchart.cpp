@@ -31,7 +31,7 @@ std::size_t columnsOf(const QCPAxisRect* rect, int fallback)
 
 } // namespace
 
-CpuChart::CpuChart(QWidget* parent) : QCustomPlot(parent)
+CpuChart::CpuChart(QWidget* parent) : OpaquePlot(parent)
 {
     m_workersRect = axisRect();
     m_coresRect = new QCPAxisRect(this);
@@ -90,9 +90,6 @@ CpuChart::CpuChart(QWidget* parent) : QCustomPlot(parent)
     // raster engine's path filler: most of a replot. Without it, and with
     // solid lines drawn segment by segment, they cost a fraction of that.
     setPlottingHint(QCP::phFastPolylines, true);
-    // Nothing is drawn on the overlay; as its own buffer it cost a clear
-    // and a blend of the whole chart on every replot.
-    layer(QStringLiteral("overlay"))->setMode(QCPLayer::lmLogical);
 
     m_runGraph = addGraph(wx, wy);
     m_runGraph->setName(tr("whole run"));

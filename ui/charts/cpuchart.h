@@ -5,6 +5,7 @@
 // from the TimelineModel to min and max per pixel column (session/cpuline.h),
 // so a line costs at most two points a column, drawn without antialiasing.
 
+#include "charts/opaqueplot.h"
 #include "session/timelinemodel.h"
 #include "theme.h"
 
@@ -14,7 +15,7 @@
 
 namespace spindle {
 
-class CpuChart : public QCustomPlot {
+class CpuChart : public OpaquePlot {
     Q_OBJECT
 public:
     // Worker lines beyond this are left out (the legend says how many).
