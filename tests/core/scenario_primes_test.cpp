@@ -128,8 +128,9 @@ TEST(PrimesScenario, QuickRunsRightEverywhereWithElapsedTimesAndSpeedups)
         ASSERT_TRUE(run[QLatin1String("speedup")].isDouble());
         const double expected = sequentialWall / r.wallS();
         EXPECT_NEAR(run[QLatin1String("speedup")].toDouble(), expected, 0.002 + 0.001 * expected);
-        if (r.spec.model == Model::Sequential)
+        if (r.spec.model == Model::Sequential) {
             EXPECT_DOUBLE_EQ(run[QLatin1String("speedup")].toDouble(), 1.0);
+        }
 
         // Each number with its answer and its own elapsed time.
         const QJsonArray tasks = run[QLatin1String("tasks")].toArray();
@@ -143,8 +144,9 @@ TEST(PrimesScenario, QuickRunsRightEverywhereWithElapsedTimesAndSpeedups)
             const double elapsed = v[QLatin1String("elapsed_s")].toDouble(-1);
             EXPECT_GE(elapsed, 0.0) << n;
             // A prime past 10^12 is half a million divisions or more.
-            if (prime && n > 1'000'000'000'000)
+            if (prime && n > 1'000'000'000'000) {
                 EXPECT_GT(elapsed, 0.0) << n;
+            }
             summed += elapsed;
         }
         // The numbers' times fit in the run: one after another when sequential,
