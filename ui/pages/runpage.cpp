@@ -38,7 +38,6 @@
 namespace spindle {
 
 namespace {
-constexpr std::size_t kKeptTimelines = 24; // recorded runs whose timeline can be shown again
 constexpr int kControlsWidth = 318; // at the normal font size
 
 } // namespace
@@ -399,7 +398,7 @@ void RunPage::startRuns()
     }
     m_queue = std::move(specs);
     m_runsInBatch = static_cast<int>(m_queue.size());
-    m_batchFirst = m_records.size();
+    m_history.startBatch();
     m_analysis->setVisible(false);
     int planned = 0;
     for (const RunSpec& spec : m_queue)
@@ -450,7 +449,7 @@ void RunPage::startNext()
         return;
     }
     m_currentRunId = m_engine->currentRunId();
-    m_records.push_back(Record {nullptr, model, static_cast<int>(m_currentSpec.spinnerIntervalMs)});
+    m_history.add(model, static_cast<int>(m_currentSpec.spinnerIntervalMs));
     refreshViews();
 }
 
@@ -464,13 +463,9 @@ void RunPage::onBatch(const EventBatchPtr& batch)
 
 void RunPage::onFinished(const RunResultPtr& result)
 {
-    if (!result || result->runId != m_currentRunId || m_records.empty())
+    if (!result || result->runId != m_currentRunId || !m_history.finishLatest(result))
         return;
     m_currentRunId = 0;
-    m_records.back().result = result;
-    // Only the latest timelines are kept whole; older rows keep their figures.
-    if (m_records.size() > kKeptTimelines)
-        m_records[m_records.size() - kKeptTimelines - 1].model.reset();
     if (!result->error.isEmpty())
         setError(tr("%1: %2").arg(Format::model(result->spec.model), result->error));
     m_summary->setResults(results());
@@ -482,12 +477,7 @@ void RunPage::onFinished(const RunResultPtr& result)
 
 QList<RunResultPtr> RunPage::results() const
 {
-    QList<RunResultPtr> out;
-    for (const Record& r : m_records) {
-        if (r.result)
-            out << r.result;
-    }
-    return out;
+    return m_history.results();
 }
 
 // ---------------------------------------------------------------- views
@@ -502,24 +492,16 @@ void RunPage::display(const std::shared_ptr<TimelineModel>& model, const QString
 
 void RunPage::showRecord(int index)
 {
-    if (m_running || index < 0)
+    const RunHistory::Record* r = m_running || index < 0 ? nullptr : m_history.finishedAt(index);
+    if (r == nullptr)
         return;
-    // Rows are the finished records, in order.
-    int row = -1;
-    for (const Record& r : m_records) {
-        if (!r.result)
-            continue;
-        if (++row == index) {
-            if (!r.model) {
-                m_status->setText(tr("The timeline of run %1 is no longer kept.").arg(index + 1));
-                return;
-            }
-            display(r.model, Format::model(r.result->spec.model), r.spinnerIntervalMs);
-            m_timelineTitle->setText(tr("Timeline — %1 (run %2)").arg(r.result->spec.label).arg(index + 1));
-            refreshViews();
-            return;
-        }
+    if (!r->model) {
+        m_status->setText(tr("The timeline of run %1 is no longer kept.").arg(index + 1));
+        return;
     }
+    display(r->model, Format::model(r->result->spec.model), r->spinnerIntervalMs);
+    m_timelineTitle->setText(tr("Timeline — %1 (run %2)").arg(r->result->spec.label).arg(index + 1));
+    refreshViews();
 }
 
 void RunPage::refreshViews()
@@ -575,12 +557,7 @@ void RunPage::showUiFreeze(std::int64_t freezeNs)
 
 QList<RunResultPtr> RunPage::batchResults() const
 {
-    QList<RunResultPtr> batch;
-    for (std::size_t i = std::min(m_batchFirst, m_records.size()); i < m_records.size(); ++i) {
-        if (m_records[i].result)
-            batch.append(m_records[i].result);
-    }
-    return batch;
+    return m_history.batchResults();
 }
 
 void RunPage::showSweep()

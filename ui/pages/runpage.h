@@ -7,6 +7,7 @@
 
 #include "engine.h"
 #include "scenarios/scenario.h"
+#include "session/runhistory.h"
 #include "session/timelinemodel.h"
 #include "theme.h"
 
@@ -89,12 +90,6 @@ signals:
     void scenarioChanged(const QString& id);
 
 private:
-    struct Record {
-        RunResultPtr result;
-        std::shared_ptr<TimelineModel> model;
-        int spinnerIntervalMs = 100;
-    };
-
     QWidget* buildControls();
     QWidget* buildViews();
     void scenarioPicked();
@@ -147,7 +142,6 @@ private:
 
     std::deque<RunSpec> m_queue;
     int m_runsInBatch = 0;
-    std::size_t m_batchFirst = 0; // index into m_records of the batch's first run
     int m_runIndex = 0;
     bool m_running = false;
     bool m_stopRequested = false;
@@ -155,7 +149,7 @@ private:
     RunSpec m_currentSpec;
     std::shared_ptr<TimelineModel> m_live;
     std::shared_ptr<const TimelineModel> m_shown;
-    std::vector<Record> m_records;
+    RunHistory m_history; // every run on this page, in order
     ReplotPacer* m_pacer = nullptr;
     QString m_lastError;
     bool m_runnable = false;
