@@ -370,6 +370,7 @@ void BM_ReplotUnderLoad(benchmark::State& state)
         // The model's share of a whole-run frame: the queries alone, for the
         // lanes that fit, before any load starts.
         std::vector<double> queryMs;
+        std::vector<double> querySecondMs; // the same for a 1 s window, the densest raw view
         {
             const int lanes = static_cast<int>(std::lround(stillChart.yAxis->range().size()));
             const std::int64_t t1 = still->nowNs() + (still->nowNs() - still->originNs()) / 50;
@@ -384,6 +385,20 @@ void BM_ReplotUnderLoad(benchmark::State& state)
                 }
                 benchmark::DoNotOptimize(n);
                 queryMs.push_back(static_cast<double>(threadCpuNs() - q0) / 1e6);
+            }
+            const std::int64_t s0 = still->originNs() + (still->nowNs() - still->originNs()) / 3;
+            const std::int64_t s1 = s0 + 1'000'000'000;
+            const std::int64_t spx = (s1 - s0) / stillChart.axisRect()->width();
+            for (int rep = 0; rep < 50; ++rep) {
+                clearUpperVectorState();
+                const std::int64_t q0 = threadCpuNs();
+                std::size_t n = 0;
+                for (int lane = 0; lane < lanes; ++lane) {
+                    n += still->segments(lane, s0, s1, spx).size();
+                    n += still->markers(lane, s0, s1, kWidth / 6).size();
+                }
+                benchmark::DoNotOptimize(n);
+                querySecondMs.push_back(static_cast<double>(threadCpuNs() - q0) / 1e6);
             }
         }
         std::mt19937_64 rng(3);
@@ -499,6 +514,8 @@ void BM_ReplotUnderLoad(benchmark::State& state)
             "", -1});
         t.push_back({"model queries of a whole-run frame, no load (median CPU ms)",
             fmt("%.2f", percentile(queryMs, 0.5)), "", -1});
+        t.push_back({"model queries of a 1 s window frame, no load (median CPU ms)",
+            fmt("%.2f", percentile(querySecondMs, 0.5)), "", -1});
         t.push_back({"cpu chart replot, loaded, following (p50 / p99 ms)",
             fmt("%.2f / %.2f", percentile(cpuMs[1], 0.5), percentile(cpuMs[1], 0.99)), "", -1});
         t.push_back({"cpu chart replot, no load, following (p50 / p99 ms)",
