@@ -48,7 +48,9 @@ void OpaquePlot::paintEvent(QPaintEvent* event)
 {
     const bool opaque = opaqueBackground().isValid() && mPaintBuffers.size() == 1
         && dynamic_cast<const OpaquePaintBuffer*>(mPaintBuffers.first().data()) != nullptr
-        && qFuzzyCompare(mBufferDevicePixelRatio, devicePixelRatioF());
+        && qFuzzyCompare(mBufferDevicePixelRatio, devicePixelRatioF())
+        // Resized but not replotted yet: the buffer would not cover the widget.
+        && mPaintBuffers.first()->size() == viewport().size() && viewport() == rect();
     if (!opaque) {
         QCustomPlot::paintEvent(event);
         return;
