@@ -148,7 +148,14 @@ private:
     {
         m_pending = true;
         m_beginNs = begin;
-        m_boundaryNs = (floorDiv(begin, m_px) + 1) * m_px;
+        // Runs mostly start in the pixel after the last one: the next
+        // boundary then follows without a 64-bit division, once per pixel
+        // column of every lane in a dense frame. (The boundary is always a
+        // multiple of px, 0 included, so the shortcut is exact.)
+        if (begin >= m_boundaryNs && begin - m_boundaryNs < m_px)
+            m_boundaryNs += m_px;
+        else
+            m_boundaryNs = (floorDiv(begin, m_px) + 1) * m_px;
         m_count = 0;
         m_mixed = false;
         m_cover.clear();

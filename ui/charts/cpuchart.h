@@ -2,8 +2,10 @@
 // Measured CPU use of the current run, on the timeline's time axis: per
 // worker thread and for the whole run (100 % = one core, marked by a dashed
 // line), and beside it each core of the machine. Every series comes decimated
-// from the TimelineModel, so a replot costs a few hundred points per line.
+// from the TimelineModel to min and max per pixel column (session/cpuline.h),
+// so a line costs at most two points a column, drawn without antialiasing.
 
+#include "charts/opaqueplot.h"
 #include "session/timelinemodel.h"
 #include "theme.h"
 
@@ -13,7 +15,7 @@
 
 namespace spindle {
 
-class CpuChart : public QCustomPlot {
+class CpuChart : public OpaquePlot {
     Q_OBJECT
 public:
     // Worker lines beyond this are left out (the legend says how many).

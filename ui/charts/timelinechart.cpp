@@ -111,7 +111,7 @@ private:
 };
 } // namespace
 
-TimelineChart::TimelineChart(QWidget* parent) : QCustomPlot(parent), m_laneTicker(new QCPAxisTickerText)
+TimelineChart::TimelineChart(QWidget* parent) : OpaquePlot(parent), m_laneTicker(new QCPAxisTickerText)
 {
     // Before the grid and the axes, after the backgrounds' fills (vectorstate.h).
     new VectorStateReset(this, QStringLiteral("grid"));

@@ -5,6 +5,7 @@
 // follows "now" until the user pans away. Hovering a bar tells its lane,
 // state, how long it lasted and the task it belongs to.
 
+#include "charts/opaqueplot.h"
 #include "session/timelinemodel.h"
 #include "theme.h"
 
@@ -18,7 +19,7 @@ namespace spindle {
 
 class TimelinePlot;
 
-class TimelineChart : public QCustomPlot {
+class TimelineChart : public OpaquePlot {
     Q_OBJECT
 public:
     explicit TimelineChart(QWidget* parent = nullptr);

@@ -2,6 +2,7 @@
 
 #include "format.h"
 #include "pages/parameditor.h"
+#include "pages/sectionheading.h"
 #include "scenarios/scenariocatalogue.h"
 
 #include <QButtonGroup>
@@ -23,15 +24,6 @@ namespace spindle {
 
 namespace {
 constexpr int kWidth = 318; // at the normal font size
-
-QLabel* heading(const QString& text)
-{
-    auto* label = new QLabel(text);
-    QFont f = label->font();
-    f.setBold(true);
-    label->setFont(f);
-    return label;
-}
 } // namespace
 
 CompareControls::CompareControls(QWidget* parent) : QScrollArea(parent)
@@ -41,7 +33,7 @@ CompareControls::CompareControls(QWidget* parent) : QScrollArea(parent)
     column->setContentsMargins(4, 4, 10, 4);
     column->setSpacing(8);
 
-    column->addWidget(heading(tr("Scenario")));
+    column->addWidget(sectionHeading(tr("Scenario")));
     m_scenarioBox = new QComboBox;
     for (const Scenario* s : ScenarioCatalogue::builtin().all())
         m_scenarioBox->addItem(s->title(), s->id());

@@ -1,6 +1,7 @@
 #include "pages/comparepage.h"
 
 #include "charts/comparisonbars.h"
+#include "charts/replotpacer.h"
 #include "charts/statelegend.h"
 #include "format.h"
 #include "model/clock.h"
@@ -8,6 +9,7 @@
 #include "pages/comparepanel.h"
 #include "pages/comparisontable.h"
 #include "pages/parameditor.h"
+#include "pages/sectionheading.h"
 #include "session/sessionwriter.h"
 
 #include <QComboBox>
@@ -15,23 +17,13 @@
 #include <QLabel>
 #include <QScrollArea>
 #include <QSplitter>
+#include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
 
 namespace spindle {
 
 namespace {
-constexpr int kRefreshMs = 33; // panels redraw at most ~30 times a second
-
-QLabel* heading(const QString& text)
-{
-    auto* label = new QLabel(text);
-    QFont f = label->font();
-    f.setBold(true);
-    label->setFont(f);
-    return label;
-}
-
 QString runName(const RunSpec& spec)
 {
     return QStringLiteral("%1 · %2").arg(Format::model(spec.model), Format::flavour(spec.flavour));
@@ -49,9 +41,9 @@ ComparePage::ComparePage(QWidget* parent) : QWidget(parent)
     connect(m_controls, &CompareControls::startClicked, this, &ComparePage::start);
     connect(m_controls, &CompareControls::stopClicked, this, &ComparePage::stop);
     connect(m_controls, &CompareControls::edited, this, &ComparePage::updateButtons);
-    m_refreshTimer.setSingleShot(true);
-    m_refreshTimer.setInterval(kRefreshMs);
-    connect(&m_refreshTimer, &QTimer::timeout, this, &ComparePage::refreshViews);
+    // Panels redraw when a batch arrives, at most once a frame.
+    m_pacer = new ReplotPacer(this);
+    connect(m_pacer, &ReplotPacer::refreshDue, this, &ComparePage::refreshViews);
     applyTheme(m_theme);
     updateButtons();
 }
@@ -70,7 +62,7 @@ QWidget* ComparePage::buildViews()
     tl->setContentsMargins(0, 0, 0, 0);
     tl->setSpacing(4);
     auto* header = new QHBoxLayout;
-    header->addWidget(heading(tr("Timelines on one time axis")));
+    header->addWidget(sectionHeading(tr("Timelines on one time axis")));
     header->addStretch(1);
     m_hint = new QLabel(tr("zoom or pan one panel: all follow"));
     header->addWidget(m_hint);
@@ -104,13 +96,13 @@ QWidget* ComparePage::buildViews()
     bl->setContentsMargins(0, 0, 0, 0);
     bl->setSpacing(10);
     auto* tableColumn = new QVBoxLayout;
-    tableColumn->addWidget(heading(tr("Summary (★ = best in its column)")));
+    tableColumn->addWidget(sectionHeading(tr("Summary (★ = best in its column)")));
     m_table = new ComparisonTable;
     tableColumn->addWidget(m_table, 1);
     bl->addLayout(tableColumn, 5);
     auto* barsColumn = new QVBoxLayout;
     auto* barsHeader = new QHBoxLayout;
-    barsHeader->addWidget(heading(tr("As bars:")));
+    barsHeader->addWidget(sectionHeading(tr("As bars:")));
     m_barsColumn = new QComboBox;
     for (int c = 0; c < kCompareColumnCount; ++c)
         m_barsColumn->addItem(ComparisonBars::columnName(static_cast<CompareColumn>(c)), c);
@@ -315,7 +307,7 @@ void ComparePage::startLane(int index)
     }
     lane.runId = lane.engine->currentRunId();
     lane.panel->setDetail(tr("running"));
-    scheduleRefresh();
+    m_pacer->dataArrived();
 }
 
 void ComparePage::startNextFair()
@@ -350,7 +342,6 @@ void ComparePage::finishIfDone()
     setRunning(false);
     m_controls->setStatus(
         m_stopRequested ? tr("Stopped.") : tr("Done: %n run(s) compared.", nullptr, panelCount()));
-    m_refreshTimer.stop();
     refreshViews();
     emit allRunsFinished();
 }
@@ -370,7 +361,7 @@ void ComparePage::onBatch(const EventBatchPtr& batch)
     if (lane == nullptr || lane->result)
         return;
     lane->model->ingest(*batch);
-    scheduleRefresh();
+    m_pacer->dataArrived();
 }
 
 void ComparePage::onFinished(const RunResultPtr& result)
@@ -382,7 +373,7 @@ void ComparePage::onFinished(const RunResultPtr& result)
     if (!result->error.isEmpty())
         setError(tr("%1: %2").arg(runName(result->spec), result->error));
     updateSummary();
-    scheduleRefresh();
+    m_pacer->dataArrived();
     if (m_runMode == CompareMode::Fair && !m_stopRequested)
         QTimer::singleShot(0, this, &ComparePage::startNextFair); // the engine finishes its bookkeeping first
     else
@@ -404,12 +395,6 @@ QList<RunResultPtr> ComparePage::results() const
 ComparePanel* ComparePage::panel(int index) const
 {
     return index >= 0 && index < panelCount() ? m_lanes[static_cast<std::size_t>(index)].panel : nullptr;
-}
-
-void ComparePage::scheduleRefresh()
-{
-    if (!m_refreshTimer.isActive())
-        m_refreshTimer.start();
 }
 
 void ComparePage::updateSummary()
@@ -441,6 +426,7 @@ void ComparePage::updateSummary()
 
 void ComparePage::refreshViews()
 {
+    m_pacer->refreshed();
     for (Lane& lane : m_lanes) {
         if (!lane.model)
             continue;

@@ -14,7 +14,6 @@
 #include "theme.h"
 
 #include <QList>
-#include <QTimer>
 #include <QWidget>
 
 #include <memory>
@@ -33,6 +32,7 @@ namespace spindle {
 class ComparePanel;
 class ComparisonBars;
 class ComparisonTable;
+class ReplotPacer;
 class SessionWriter;
 class StateLegend;
 
@@ -102,7 +102,6 @@ private:
     void onBatch(const EventBatchPtr& batch);
     void onFinished(const RunResultPtr& result);
     Lane* laneOf(quint64 runId);
-    void scheduleRefresh();
     void refreshViews();
     void updateSummary();
     void applyRange(double lower, double upper, const ComparePanel* except);
@@ -134,7 +133,7 @@ private:
     bool m_runnable = false;
     bool m_userRange = false; // the user zoomed or panned: stop fitting the axis
     bool m_syncing = false; // the page itself is moving the axes
-    QTimer m_refreshTimer;
+    ReplotPacer* m_pacer = nullptr;
     QString m_lastError;
 };
 

@@ -6,6 +6,7 @@
 #include "charts/statelegend.h"
 #include "charts/timelinechart.h"
 #include "format.h"
+#include "pages/sectionheading.h"
 #include "pages/summarytable.h"
 
 #include <QComboBox>
@@ -27,15 +28,6 @@ namespace {
 constexpr int kTickMs = 33; // ~30 frames a second while playing
 constexpr double kSpeeds[] = {0.25, 0.5, 1.0, 2.0, 4.0};
 
-QLabel* heading(const QString& text)
-{
-    auto* label = new QLabel(text);
-    QFont f = label->font();
-    f.setBold(true);
-    label->setFont(f);
-    return label;
-}
-
 QString seconds(std::int64_t ns)
 {
     return QStringLiteral("%1 s").arg(static_cast<double>(ns) / 1e9, 0, 'f', 2);
@@ -47,7 +39,7 @@ ReplayPage::ReplayPage(QWidget* parent) : QWidget(parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(8, 8, 8, 8);
     layout->setSpacing(6);
-    m_title = heading(tr("Replay"));
+    m_title = sectionHeading(tr("Replay"));
     layout->addWidget(m_title);
     m_noticeLabel = new QLabel;
     m_noticeLabel->setObjectName(QStringLiteral("replay-notice"));
@@ -133,7 +125,7 @@ QWidget* ReplayPage::buildViews()
     bl->setSpacing(10);
     auto* spinnerColumn = new QVBoxLayout;
     spinnerColumn->setContentsMargins(0, 0, 0, 0);
-    spinnerColumn->addWidget(heading(tr("Spinners (as recorded)")));
+    spinnerColumn->addWidget(sectionHeading(tr("Spinners (as recorded)")));
     m_spinners = new SpinnerStrip;
     spinnerColumn->addWidget(m_spinners, 1);
     auto* spinnerHolder = new QWidget;
@@ -142,7 +134,7 @@ QWidget* ReplayPage::buildViews()
     bl->addWidget(spinnerHolder);
     auto* tableColumn = new QVBoxLayout;
     tableColumn->setContentsMargins(0, 0, 0, 0);
-    tableColumn->addWidget(heading(tr("Runs in this session (click one to replay it)")));
+    tableColumn->addWidget(sectionHeading(tr("Runs in this session (click one to replay it)")));
     m_summary = new SummaryTable;
     tableColumn->addWidget(m_summary, 1);
     bl->addLayout(tableColumn, 1);

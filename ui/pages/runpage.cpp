@@ -2,6 +2,7 @@
 
 #include "charts/cpuchart.h"
 #include "charts/lanekillmenu.h"
+#include "charts/replotpacer.h"
 #include "charts/scalingchart.h"
 #include "charts/spinnerstrip.h"
 #include "charts/statelegend.h"
@@ -10,6 +11,7 @@
 #include "model/clock.h"
 #include "pages/livecontrolsbar.h"
 #include "pages/parameditor.h"
+#include "pages/sectionheading.h"
 #include "pages/summarytable.h"
 #include "scenarios/scenariocatalogue.h"
 
@@ -26,6 +28,7 @@
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStyle>
+#include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -35,18 +38,8 @@
 namespace spindle {
 
 namespace {
-constexpr int kRefreshMs = 33; // views redraw at most ~30 times a second
-constexpr std::size_t kKeptTimelines = 24; // recorded runs whose timeline can be shown again
 constexpr int kControlsWidth = 318; // at the normal font size
 
-QLabel* heading(const QString& text)
-{
-    auto* label = new QLabel(text);
-    QFont f = label->font();
-    f.setBold(true);
-    label->setFont(f);
-    return label;
-}
 } // namespace
 
 RunPage::RunPage(Engine* engine, QWidget* parent) : QWidget(parent), m_engine(engine)
@@ -57,9 +50,9 @@ RunPage::RunPage(Engine* engine, QWidget* parent) : QWidget(parent), m_engine(en
     layout->addWidget(buildControls());
     layout->addWidget(buildViews(), 1);
 
-    m_refreshTimer.setSingleShot(true);
-    m_refreshTimer.setInterval(kRefreshMs);
-    connect(&m_refreshTimer, &QTimer::timeout, this, &RunPage::refreshViews);
+    // Views redraw when a batch arrives, at most once a frame.
+    m_pacer = new ReplotPacer(this);
+    connect(m_pacer, &ReplotPacer::refreshDue, this, &RunPage::refreshViews);
     if (m_engine != nullptr) {
         connect(m_engine, &Engine::batchReady, this, &RunPage::onBatch);
         connect(m_engine, &Engine::runFinished, this, &RunPage::onFinished);
@@ -85,7 +78,7 @@ QWidget* RunPage::buildControls()
     column->setContentsMargins(4, 4, 10, 4);
     column->setSpacing(8);
 
-    column->addWidget(heading(tr("Scenario")));
+    column->addWidget(sectionHeading(tr("Scenario")));
     m_scenarioBox = new QComboBox;
     for (const Scenario* s : ScenarioCatalogue::builtin().all())
         m_scenarioBox->addItem(s->title(), s->id());
@@ -186,7 +179,7 @@ QWidget* RunPage::buildViews()
     tl->setContentsMargins(0, 0, 0, 0);
     tl->setSpacing(4);
     auto* header = new QHBoxLayout;
-    m_timelineTitle = heading(tr("Timeline"));
+    m_timelineTitle = sectionHeading(tr("Timeline"));
     header->addWidget(m_timelineTitle);
     header->addStretch(1);
     m_hint = new QLabel(tr("wheel / + − zoom · drag / ← → pan · Home fit · End follow"));
@@ -217,7 +210,7 @@ QWidget* RunPage::buildViews()
     bl->setContentsMargins(0, 0, 0, 0);
     bl->setSpacing(10);
     auto* spinnerColumn = new QVBoxLayout;
-    spinnerColumn->addWidget(heading(tr("Spinners")));
+    spinnerColumn->addWidget(sectionHeading(tr("Spinners")));
     m_spinners = new SpinnerStrip;
     spinnerColumn->addWidget(m_spinners, 1);
     auto* spinnerHolder = new QWidget;
@@ -227,7 +220,7 @@ QWidget* RunPage::buildViews()
     bl->addWidget(spinnerHolder);
     auto* tableColumn = new QVBoxLayout;
     tableColumn->setContentsMargins(0, 0, 0, 0);
-    tableColumn->addWidget(heading(tr("Runs on this page (click one to show it again)")));
+    tableColumn->addWidget(sectionHeading(tr("Runs on this page (click one to show it again)")));
     m_summary = new SummaryTable;
     tableColumn->addWidget(m_summary, 1);
     // The scenario's own figures (memory per unit, the best worker count, ...).
@@ -405,7 +398,7 @@ void RunPage::startRuns()
     }
     m_queue = std::move(specs);
     m_runsInBatch = static_cast<int>(m_queue.size());
-    m_batchFirst = m_records.size();
+    m_history.startBatch();
     m_analysis->setVisible(false);
     int planned = 0;
     for (const RunSpec& spec : m_queue)
@@ -456,7 +449,7 @@ void RunPage::startNext()
         return;
     }
     m_currentRunId = m_engine->currentRunId();
-    m_records.push_back(Record {nullptr, model, static_cast<int>(m_currentSpec.spinnerIntervalMs)});
+    m_history.add(model, static_cast<int>(m_currentSpec.spinnerIntervalMs));
     refreshViews();
 }
 
@@ -465,23 +458,18 @@ void RunPage::onBatch(const EventBatchPtr& batch)
     if (!m_live || !batch || batch->runId != m_currentRunId)
         return;
     m_live->ingest(*batch);
-    scheduleRefresh();
+    m_pacer->dataArrived();
 }
 
 void RunPage::onFinished(const RunResultPtr& result)
 {
-    if (!result || result->runId != m_currentRunId || m_records.empty())
+    if (!result || result->runId != m_currentRunId || !m_history.finishLatest(result))
         return;
     m_currentRunId = 0;
-    m_records.back().result = result;
-    // Only the latest timelines are kept whole; older rows keep their figures.
-    if (m_records.size() > kKeptTimelines)
-        m_records[m_records.size() - kKeptTimelines - 1].model.reset();
     if (!result->error.isEmpty())
         setError(tr("%1: %2").arg(Format::model(result->spec.model), result->error));
     m_summary->setResults(results());
     showSweep();
-    m_refreshTimer.stop();
     refreshViews();
     // The engine finishes its bookkeeping before the next start.
     QTimer::singleShot(0, this, &RunPage::startNext);
@@ -489,21 +477,10 @@ void RunPage::onFinished(const RunResultPtr& result)
 
 QList<RunResultPtr> RunPage::results() const
 {
-    QList<RunResultPtr> out;
-    for (const Record& r : m_records) {
-        if (r.result)
-            out << r.result;
-    }
-    return out;
+    return m_history.results();
 }
 
 // ---------------------------------------------------------------- views
-
-void RunPage::scheduleRefresh()
-{
-    if (!m_refreshTimer.isActive())
-        m_refreshTimer.start();
-}
 
 void RunPage::display(const std::shared_ptr<TimelineModel>& model, const QString& label, int intervalMs)
 {
@@ -515,28 +492,21 @@ void RunPage::display(const std::shared_ptr<TimelineModel>& model, const QString
 
 void RunPage::showRecord(int index)
 {
-    if (m_running || index < 0)
+    const RunHistory::Record* r = m_running || index < 0 ? nullptr : m_history.finishedAt(index);
+    if (r == nullptr)
         return;
-    // Rows are the finished records, in order.
-    int row = -1;
-    for (const Record& r : m_records) {
-        if (!r.result)
-            continue;
-        if (++row == index) {
-            if (!r.model) {
-                m_status->setText(tr("The timeline of run %1 is no longer kept.").arg(index + 1));
-                return;
-            }
-            display(r.model, Format::model(r.result->spec.model), r.spinnerIntervalMs);
-            m_timelineTitle->setText(tr("Timeline — %1 (run %2)").arg(r.result->spec.label).arg(index + 1));
-            refreshViews();
-            return;
-        }
+    if (!r->model) {
+        m_status->setText(tr("The timeline of run %1 is no longer kept.").arg(index + 1));
+        return;
     }
+    display(r->model, Format::model(r->result->spec.model), r->spinnerIntervalMs);
+    m_timelineTitle->setText(tr("Timeline — %1 (run %2)").arg(r->result->spec.label).arg(index + 1));
+    refreshViews();
 }
 
 void RunPage::refreshViews()
 {
+    m_pacer->refreshed();
     if (m_shown) {
         m_timeline->refresh();
         m_cpu->refresh();
@@ -587,12 +557,7 @@ void RunPage::showUiFreeze(const GuiFreeze& freeze)
 
 QList<RunResultPtr> RunPage::batchResults() const
 {
-    QList<RunResultPtr> batch;
-    for (std::size_t i = std::min(m_batchFirst, m_records.size()); i < m_records.size(); ++i) {
-        if (m_records[i].result)
-            batch.append(m_records[i].result);
-    }
-    return batch;
+    return m_history.batchResults();
 }
 
 void RunPage::showSweep()

@@ -8,12 +8,11 @@
 #include "engine.h"
 #include "model/guifreeze.h"
 #include "scenarios/scenario.h"
+#include "session/runhistory.h"
 #include "session/timelinemodel.h"
 #include "theme.h"
 
-#include <QElapsedTimer>
 #include <QList>
-#include <QTimer>
 #include <QWidget>
 
 #include <deque>
@@ -32,6 +31,7 @@ namespace spindle {
 
 class CpuChart;
 class LiveControlsBar;
+class ReplotPacer;
 class ParamEditor;
 class ScalingChart;
 class SpinnerStrip;
@@ -91,19 +91,12 @@ signals:
     void scenarioChanged(const QString& id);
 
 private:
-    struct Record {
-        RunResultPtr result;
-        std::shared_ptr<TimelineModel> model;
-        int spinnerIntervalMs = 100;
-    };
-
     QWidget* buildControls();
     QWidget* buildViews();
     void scenarioPicked();
     void startNext();
     void onBatch(const EventBatchPtr& batch);
     void onFinished(const RunResultPtr& result);
-    void scheduleRefresh();
     void refreshViews();
     void display(const std::shared_ptr<TimelineModel>& model, const QString& label, int intervalMs);
     void showRecord(int index);
@@ -150,7 +143,6 @@ private:
 
     std::deque<RunSpec> m_queue;
     int m_runsInBatch = 0;
-    std::size_t m_batchFirst = 0; // index into m_records of the batch's first run
     int m_runIndex = 0;
     bool m_running = false;
     bool m_stopRequested = false;
@@ -158,8 +150,8 @@ private:
     RunSpec m_currentSpec;
     std::shared_ptr<TimelineModel> m_live;
     std::shared_ptr<const TimelineModel> m_shown;
-    std::vector<Record> m_records;
-    QTimer m_refreshTimer;
+    RunHistory m_history; // every run on this page, in order
+    ReplotPacer* m_pacer = nullptr;
     QString m_lastError;
     bool m_runnable = false;
 };
