@@ -10,7 +10,8 @@
 // Writes the curve (CSV, one row per sample) and a summary (Markdown: the
 // RSS at start, its maximum and slope, the lag percentiles, the bound) into
 // --out, by default soak/ next to this program. Exit status 1 when resident
-// memory went over the bound (docs/limits.md, "Memory over a long session").
+// memory went over the bound or the GUI lag p99 over 50 ms (docs/limits.md,
+// "Memory over a long session").
 // Not part of the test suites: run it by hand, e.g.
 //   build/release/bench/spindle_soak --minutes 5
 
@@ -44,6 +45,9 @@ using namespace spindle;
 namespace {
 
 constexpr double kBoundMiB = 500.0;
+// Responsive: a 10 ms timer on the GUI thread late by at most 3 frames at
+// 60 Hz in 99 % of its ticks, the event-to-pixel goal of issue 7.
+constexpr double kLagBoundMs = 50.0;
 constexpr int kProbeMs = 10;
 
 struct Options {
@@ -344,7 +348,8 @@ private:
         const double baseP99 = percentile(m_baselineLags, 0.99);
         const double baseMax
             = m_baselineLags.empty() ? 0 : *std::max_element(m_baselineLags.begin(), m_baselineLags.end());
-        m_exitStatus = withinBound ? 0 : 1;
+        const bool responsive = p99 <= kLagBoundMs;
+        m_exitStatus = withinBound && responsive ? 0 : 1;
 
         QFile file(QDir(m_options.out).filePath(QStringLiteral("soak.md")));
         if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
@@ -372,6 +377,10 @@ private:
            << "waiting for one " << QString::number(guiWait, 'f', 1) << " % (schedstat), on average\n";
         md << "- bound: resident memory <= " << kBoundMiB << " MiB: " << (withinBound ? "PASS" : "FAIL")
            << "\n";
+        md << "- bound: GUI lag p99 <= " << kLagBoundMs << " ms: " << (responsive ? "PASS" : "FAIL");
+        if (!responsive && guiWait > guiCpu)
+            md << " (the GUI thread waited for a CPU more than it ran: other load on the machine)";
+        md << "\n";
         md << "\nThe curve is soak.csv in the same folder.\n";
         std::printf("max RSS %.1f MiB (bound %.0f: %s), slope %.2f MiB/min (second half %.2f), GUI lag p99 "
                     "%.1f ms max %.1f ms\nwritten: %s\n",
