@@ -37,6 +37,12 @@ Outcome runSpindle(const QStringList& args, const QString& workDir = {},
     o.status = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
     o.out = QString::fromUtf8(p.readAllStandardOutput());
     o.err = QString::fromUtf8(p.readAllStandardError());
+    // Under ASan / UBSan (leak detection on) a report fails the test whatever
+    // the command's status: LeakSanitizer, AddressSanitizer, "runtime error:".
+    EXPECT_FALSE(
+        o.err.contains(QLatin1String("Sanitizer")) || o.err.contains(QLatin1String("runtime error:")))
+        << args.join(QLatin1Char(' ')).toStdString() << "\n"
+        << o.err.toStdString();
     return o;
 }
 
