@@ -44,6 +44,11 @@ std::optional<QString> checkOutput(const QString& option, const QString& path, c
         return QStringLiteral("%1: folder '%2' does not exist").arg(option, info.absolutePath());
     if (info.isDir())
         return QStringLiteral("%1: '%2' is a folder; give a file name ending in .%3").arg(option, path, suffix);
+    // A device or FIFO that is already there (/dev/stdout, /dev/null) is
+    // written as it is: its name cannot carry the suffix, and a full one
+    // (/dev/full) fails the run like a full disk would.
+    if (info.exists() && !info.isFile())
+        return std::nullopt;
     if (info.suffix().compare(suffix, Qt::CaseInsensitive) != 0)
         return QStringLiteral("%1: '%2' must end in .%3").arg(option, path, suffix);
     return std::nullopt;

@@ -6,6 +6,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -36,6 +37,12 @@ Outcome runSpindle(const QStringList& args, const QString& workDir = {},
     o.status = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
     o.out = QString::fromUtf8(p.readAllStandardOutput());
     o.err = QString::fromUtf8(p.readAllStandardError());
+    // Under ASan / UBSan (leak detection on) a report fails the test whatever
+    // the command's status: LeakSanitizer, AddressSanitizer, "runtime error:".
+    EXPECT_FALSE(
+        o.err.contains(QLatin1String("Sanitizer")) || o.err.contains(QLatin1String("runtime error:")))
+        << args.join(QLatin1Char(' ')).toStdString() << "\n"
+        << o.err.toStdString();
     return o;
 }
 
@@ -250,6 +257,29 @@ TEST(Cli, ARunThatTimesOutExitsWithStatusOne)
     const QJsonArray runs = readJson(report)[QLatin1String("runs")].toArray();
     ASSERT_EQ(runs.size(), 1);
     EXPECT_EQ(runs[0][QLatin1String("status")].toString(), QStringLiteral("timed-out"));
+}
+
+TEST(Cli, AFullDeviceFailsTheRunWithTheReasonAndTheRunStillPrints)
+{
+    if (!QFileInfo(QStringLiteral("/dev/full")).exists())
+        GTEST_SKIP() << "no /dev/full here";
+    const QStringList run = {QStringLiteral("run"), QStringLiteral("primes"), QStringLiteral("--models"),
+        QStringLiteral("sequential"), QStringLiteral("--param"), QStringLiteral("numbers=quick")};
+    Outcome o = runSpindle(run + QStringList {QStringLiteral("--report"), QStringLiteral("/dev/full")});
+    EXPECT_EQ(o.status, 1) << o.out.toStdString() << o.err.toStdString();
+    EXPECT_TRUE(o.err.contains(QLatin1String("/dev/full"))) << o.err.toStdString();
+    EXPECT_TRUE(o.err.contains(QLatin1String("No space left on device"))) << o.err.toStdString();
+    EXPECT_TRUE(o.out.contains(QLatin1String("tasks 15/15")))
+        << "the run itself went ahead: " << o.out.toStdString();
+    EXPECT_FALSE(o.out.contains(QLatin1String("report:"))) << o.out.toStdString();
+    // A device that takes everything is a fine target.
+    o = runSpindle(run + QStringList {QStringLiteral("--report"), QStringLiteral("/dev/null")});
+    EXPECT_EQ(o.status, 0) << o.err.toStdString();
+    // The recording opens its file before the run: it fails at once.
+    o = runSpindle(run + QStringList {QStringLiteral("--session"), QStringLiteral("/dev/full")});
+    EXPECT_EQ(o.status, 1) << o.out.toStdString() << o.err.toStdString();
+    EXPECT_TRUE(o.err.contains(QLatin1String("/dev/full"))) << o.err.toStdString();
+    EXPECT_TRUE(o.err.contains(QLatin1String("No space left on device"))) << o.err.toStdString();
 }
 
 TEST(Cli, ScreenshotIsAWindowSizedPng)

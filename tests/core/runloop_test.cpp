@@ -1,11 +1,13 @@
 // A thousand short runs in a row, every model, both flavours and both start
 // methods, some with a spinner and some cancelled: whatever a run opens,
 // starts or forks, it gives back. Counted from /proc before and after: fds
-// (/proc/self/fd), threads (/proc/self/task) and children (any process whose
-// parent is this one, zombies included).
+// (/proc/self/fd), threads (/proc/self/task), children (any process whose
+// parent is this one, zombies included) and shared or memfd mappings
+// (/proc/self/maps: an event ring unmapped late would pile up there).
 
 #include "engine.h"
 #include "processtestsupport.h"
+#include "stream/sharedring.h"
 #include "testsupport.h"
 
 #include <QSignalSpy>
@@ -48,7 +50,7 @@ RunSpec loopRun(int i)
 
 } // namespace
 
-TEST(RunLoop, AThousandRunsLeaveNoFdThreadOrChildBehind)
+TEST(RunLoop, AThousandRunsLeaveNoFdThreadChildOrMappingBehind)
 {
     Engine engine;
     // One run of each kind first, so that lazily created process-wide
@@ -57,6 +59,15 @@ TEST(RunLoop, AThousandRunsLeaveNoFdThreadOrChildBehind)
         ASSERT_TRUE(runToEnd(engine, loopRun(i)));
     const int fdsBefore = fdCount();
     const int threadsBefore = threadCount();
+    const Mappings mappingsBefore = mappings();
+    {
+        // What the count would see of a ring a run forgot: its mapping, shared and a memfd.
+        QString error;
+        const auto ring = SharedRing::create(64, &error);
+        ASSERT_TRUE(ring) << error.toStdString();
+        EXPECT_EQ(mappings().shared, mappingsBefore.shared + 1);
+        EXPECT_EQ(mappings().memfd, mappingsBefore.memfd + 1);
+    }
     ASSERT_TRUE(childrenOf(::getpid()).empty()) << describe(childrenOf(::getpid()));
 
     int processRuns = 0;
@@ -90,5 +101,7 @@ TEST(RunLoop, AThousandRunsLeaveNoFdThreadOrChildBehind)
     EXPECT_EQ(cancelled, kRuns / 50);
     EXPECT_EQ(fdCount(), fdsBefore);
     EXPECT_EQ(threadCount(), threadsBefore);
+    EXPECT_EQ(mappings().shared, mappingsBefore.shared);
+    EXPECT_EQ(mappings().memfd, mappingsBefore.memfd);
     EXPECT_TRUE(childrenOf(::getpid()).empty()) << describe(childrenOf(::getpid()));
 }

@@ -5,9 +5,11 @@
 // with EFBIG, as a disk filling up mid-file would). Every writer must say so
 // naming the path and the OS's reason, leave an older file at the path as it
 // was and no temporary file behind, and keep the runs in memory so that the
-// next save, somewhere else, succeeds and reads back the same.
+// next save, somewhere else, succeeds and reads back the same. And a real
+// full disk: a tiny tmpfs in a private mount namespace (root only), filled up.
 
 #include "engine.h"
+#include "privatetmpfs.h"
 #include "session/atomicfile.h"
 #include "session/csvsummary.h"
 #include "session/report.h"
@@ -228,6 +230,97 @@ TEST(SaveFaults, TheRecordingStopsAtAFullDiskAndTheRunsCanBeSavedElsewhere)
     const QString elsewhere = dir.filePath(QStringLiteral("elsewhere.spindle"));
     ASSERT_TRUE(SessionWriter::save(elsewhere, {result}, &error)) << error.toStdString();
     expectSameRecording({result}, elsewhere);
+}
+
+// A real file system that runs out of room, completely (the first write fails)
+// or but for one page (a file larger than that fails half-way; one that fits
+// is written): the same promises as above, from the kernel's own ENOSPC
+// rather than a simulated limit.
+TEST(SaveFaults, AFullFileSystemKeepsTheOldFileAndTheRunsCanBeSavedElsewhere)
+{
+    QTemporaryDir elsewhere;
+    ASSERT_TRUE(elsewhere.isValid());
+    // Two runs, so that the session file is more than a page.
+    const QList<RunResultPtr> runs = recordedRuns() + recordedRuns();
+    ASSERT_EQ(runs.size(), 2);
+    for (const off_t room : {off_t {0}, off_t {4096}}) {
+        SCOPED_TRACE(room == 0 ? "no room at all" : "one page of room");
+        test::PrivateTmpfs disk(1 << 20);
+        if (!disk.ok())
+            GTEST_SKIP() << "no private tmpfs: " << disk.reason().toStdString();
+        QString error;
+        // An older copy of every file, written while there was room.
+        std::vector<QByteArray> before;
+        std::vector<qint64> sizes;
+        qint64 sessionSize = 0;
+        for (const Writer& w : writers()) {
+            const QString path
+                = disk.filePath(QStringLiteral("%1.%2").arg(QLatin1String(w.name), QLatin1String(w.suffix)));
+            ASSERT_TRUE(w.write(path, runs, &error)) << error.toStdString();
+            before.push_back(hashOf(path));
+            sizes.push_back(QFile(path).size());
+            if (QLatin1String(w.suffix) == QLatin1String("spindle"))
+                sessionSize = QFile(path).size();
+        }
+        ASSERT_GT(sessionSize, room) << "the session must not fit in the room left";
+        ASSERT_TRUE(disk.fillLeaving(room));
+        const QStringList filesBefore = QDir(disk.path()).entryList(QDir::Files | QDir::Hidden);
+        for (std::size_t i = 0; i < writers().size(); ++i) {
+            const Writer& w = writers()[i];
+            SCOPED_TRACE(w.name);
+            const QString path
+                = disk.filePath(QStringLiteral("%1.%2").arg(QLatin1String(w.name), QLatin1String(w.suffix)));
+            if (sizes[i] <= room) {
+                // It fits in what is left: a nearly full disk is not a full one.
+                EXPECT_TRUE(w.write(path, runs, &error)) << error.toStdString();
+                continue;
+            }
+            EXPECT_FALSE(w.write(path, runs, &error));
+            EXPECT_TRUE(error.contains(path)) << error.toStdString();
+            EXPECT_TRUE(error.contains(QLatin1String("No space left on device"))) << error.toStdString();
+            EXPECT_EQ(hashOf(path), before[i]) << "the old file was touched";
+            EXPECT_EQ(QDir(disk.path()).entryList(QDir::Files | QDir::Hidden), filesBefore)
+                << "a temporary file was left";
+            // Still whole in memory: saved on a disk with room, they read back the same.
+            const QString good = elsewhere.filePath(QStringLiteral("good.") + QLatin1String(w.suffix));
+            EXPECT_TRUE(w.write(good, runs, &error)) << error.toStdString();
+        }
+    }
+    expectSameRecording(runs, elsewhere.filePath(QStringLiteral("good.spindle")));
+}
+
+// The recording written while a run goes on meets the full disk: it stops
+// with the reason, the run itself succeeds, and it can be saved elsewhere.
+TEST(SaveFaults, TheRecordingStopsWhenTheFileSystemFillsUp)
+{
+    test::PrivateTmpfs disk(1 << 20);
+    if (!disk.ok())
+        GTEST_SKIP() << "no private tmpfs: " << disk.reason().toStdString();
+    ASSERT_TRUE(disk.fillLeaving(4096)); // room for the header, not the run
+    const QString recording = disk.filePath(QStringLiteral("auto.spindle"));
+    auto writer = std::make_shared<SessionWriter>();
+    QString error;
+    ASSERT_TRUE(writer->open(recording, &error)) << error.toStdString();
+    RunSpec spec;
+    spec.model = Model::Threads;
+    spec.workers = 2;
+    spec.spinner = true;
+    spec.tasks = {{WorkloadKind::IsPrime, 1'000'000'000'039}, {WorkloadKind::Sleep, 500}};
+    Engine engine;
+    engine.setSessionWriter(writer);
+    const RunResultPtr result = test::runToEnd(engine, spec);
+    writer->close();
+    ASSERT_TRUE(result);
+    EXPECT_TRUE(result->succeeded()) << "a failing recording does not fail the run";
+    EXPECT_TRUE(writer->error().contains(recording)) << writer->error().toStdString();
+    EXPECT_TRUE(writer->error().contains(QLatin1String("No space left on device")))
+        << writer->error().toStdString();
+    EXPECT_EQ(result->recording->eventCount(), result->eventsRecorded) << "the run in memory is whole";
+    QTemporaryDir elsewhere;
+    ASSERT_TRUE(elsewhere.isValid());
+    const QString saved = elsewhere.filePath(QStringLiteral("elsewhere.spindle"));
+    ASSERT_TRUE(SessionWriter::save(saved, {result}, &error)) << error.toStdString();
+    expectSameRecording({result}, saved);
 }
 
 TEST(SaveFaults, AtomicFileReplacesWhatASymlinkPointsToAndKeepsTheMode)

@@ -1,7 +1,8 @@
 #pragma once
 // Helpers shared by the test suites: an independent primality reference, a
 // count of this process's threads, running an Engine to completion, the
-// run-queue time of a run's workers, and a file-size limit that makes the
+// run-queue time of a run's workers, the shared and memfd mappings of this
+// process, and a file-size limit that makes the
 // kernel refuse writes part-way (EFBIG).
 
 #include "engine.h"
@@ -15,7 +16,10 @@
 #include <csignal>
 #include <cstdint>
 #include <dirent.h>
+#include <fstream>
 #include <map>
+#include <sstream>
+#include <string>
 #include <sys/resource.h>
 
 namespace spindle::test {
@@ -47,6 +51,29 @@ inline int threadCount()
 inline int fdCount()
 {
     return countEntries("/proc/self/fd");
+}
+
+// This process's mappings (/proc/self/maps) that are shared with another
+// process (permissions "rw-s"), and those backed by a memfd ("/memfd:..."):
+// a ring left mapped after its run shows here even once its fd is closed.
+struct Mappings {
+    int shared = 0;
+    int memfd = 0;
+};
+inline Mappings mappings()
+{
+    Mappings m;
+    std::ifstream maps("/proc/self/maps");
+    std::string line;
+    while (std::getline(maps, line)) {
+        std::istringstream fields(line);
+        std::string range;
+        std::string perms;
+        fields >> range >> perms;
+        m.shared += perms.size() >= 4 && perms[3] == 's' ? 1 : 0;
+        m.memfd += line.find("/memfd:") != std::string::npos ? 1 : 0;
+    }
+    return m;
 }
 
 // Starts spec and waits (processing events) for runFinished.
