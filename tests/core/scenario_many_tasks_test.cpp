@@ -89,7 +89,7 @@ TEST(ManyTasksScenario, AtTheSameCountACoroutineCostsFarLessMemoryAndStartTimeTh
 {
     // The scenario's default count and models: what one click shows.
     const int count = 1000;
-    const int sleepMs = 600;
+    const int sleepMs = 600 * test::kThreadStartSlowdown;
     const SideBySide run = runSideBySide(count, sleepMs);
     ASSERT_TRUE(run.coroutines && run.threads);
     expectAllOverlapped(*run.coroutines, count, sleepMs, 2.0 * sleepMs / 1000.0);
@@ -122,13 +122,14 @@ TEST(ManyTasksScenario, AHundredThousandCoroutinesBesideThreadsCappedAtTheirLimi
     // `spindle run many-tasks --param count=100000`: the top of the range.
     // The coroutines run all of them; the threads run at their documented
     // limit (docs/limits.md), and the label and headline say so.
-    const int sleepMs = 1000;
+    const int sleepMs = 1000 * test::kThreadStartSlowdown;
     const SideBySide run = runSideBySide(RunLimits::kMaxCoroutines, sleepMs);
     ASSERT_TRUE(run.coroutines && run.threads);
     // Starting and ending 100,000 units takes about a second here; their
     // sleeps one after another would take 28 hours.
-    expectAllOverlapped(*run.coroutines, RunLimits::kMaxCoroutines, sleepMs, 10.0);
-    expectAllOverlapped(*run.threads, RunLimits::kMaxThreads, sleepMs, 10.0);
+    expectAllOverlapped(
+        *run.coroutines, RunLimits::kMaxCoroutines, sleepMs, 10.0 * test::kThreadStartSlowdown);
+    expectAllOverlapped(*run.threads, RunLimits::kMaxThreads, sleepMs, 10.0 * test::kThreadStartSlowdown);
     EXPECT_EQ(run.threads->workerCount, RunLimits::kMaxThreads);
     EXPECT_TRUE(run.threads->spec.label.contains(QLatin1String("capped at 1,024 of 100,000")))
         << run.threads->spec.label.toStdString();

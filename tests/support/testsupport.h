@@ -24,6 +24,15 @@
 
 namespace spindle::test {
 
+// How many times longer a ThreadSanitizer build takes to start a thread (it
+// sets up shadow state for each): a test whose lesson is "all of them overlap"
+// stretches its sleeps and bounds by this, so it still asserts the overlap.
+#if defined(__SANITIZE_THREAD__)
+inline constexpr int kThreadStartSlowdown = 5;
+#else
+inline constexpr int kThreadStartSlowdown = 1;
+#endif
+
 // Miller-Rabin (core/workloads/primecalibration): an answer that shares no
 // code with the trial division under test. It is itself checked against
 // brute force and Python-verified primes in workloads_test.cpp.
