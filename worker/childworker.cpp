@@ -103,6 +103,12 @@ int ChildWorker::run()
         break;
     }
     }
+    if (code == wire::kExitTerminatedFromOutside) {
+        // No Bye and no exit on the lane: it ends as a process killed by
+        // SIGTERM would, and the engine closes the lane as crashed.
+        watcher.stop();
+        return code;
+    }
     ctx.leaveInterpreter(WorkerState::Exited);
     events.record(EventKind::Exit, code);
 
@@ -133,11 +139,8 @@ int ChildWorker::workLoop(ProcessChannel& channel, WorkerContext& ctx, std::int6
             return 0;
         if (frame.type != wire::MessageType::Job)
             return complain("the engine sent an unexpected message", kExitProtocol);
-        if (ctx.cancelled()) {
-            // No Bye: it ends as a process killed by SIGTERM would, and the
-            // engine, which still holds the job, hands it out again.
-            ::_exit(wire::kExitTerminatedFromOutside);
-        }
+        if (ctx.cancelled())
+            return wire::kExitTerminatedFromOutside; // the engine holds the job and hands it out again
         const auto job = frame.as<wire::Job>();
         if (job.kind >= kWorkloadKindCount)
             return complain("the engine sent an unknown workload", kExitProtocol);
