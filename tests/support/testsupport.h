@@ -24,11 +24,11 @@
 
 namespace spindle::test {
 
-// How many times longer a ThreadSanitizer build takes to start a thread (it
+// How many times longer a ThreadSanitizer build takes to start threads (it
 // sets up shadow state for each): a test whose lesson is "all of them overlap"
 // stretches its sleeps and bounds by this, so it still asserts the overlap.
 #if defined(__SANITIZE_THREAD__)
-inline constexpr int kThreadStartSlowdown = 5;
+inline constexpr int kThreadStartSlowdown = 10;
 #else
 inline constexpr int kThreadStartSlowdown = 1;
 #endif
