@@ -3,12 +3,15 @@
 #include "cli.h"
 #include "engine.h"
 #include "mainwindow.h"
+#include "runtime/workerpriority.h"
 
 #include <QApplication>
 #include <QDir>
 #include <QFile>
 #include <QStringList>
 
+#include <cstdio>
+#include <string>
 #include <unistd.h>
 
 namespace {
@@ -59,6 +62,10 @@ int main(int argc, char** argv)
     QApplication::setOrganizationName(QStringLiteral("Spindle"));
     QApplication::setApplicationVersion(QStringLiteral(SPINDLE_VERSION));
     spindle::registerEngineMetaTypes();
+    std::string niceError;
+    spindle::workerNiceIncrement(&niceError);
+    if (!niceError.empty())
+        std::fprintf(stderr, "spindle: %s\n", niceError.c_str());
 
     spindle::Cli cli;
     if (commandLine)

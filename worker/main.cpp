@@ -7,6 +7,7 @@
 #include "forkserver.h"
 #include "misbehaviour.h"
 #include "runtime/processprotocol.h"
+#include "runtime/workerpriority.h"
 
 #include <climits>
 #include <cstdint>
@@ -79,6 +80,9 @@ int main(int argc, char** argv)
     }
     if (mode == Mode::None || parentPid == 0 || (mode == Mode::Child && (workerId < 0 || requestNs < 0)))
         return usageError(argc > 1 ? argv[1] : nullptr);
+    // Below the window, like the engine's worker threads; a fork server's
+    // children inherit it.
+    spindle::lowerToWorkerPriority(static_cast<pid_t>(parentPid));
     if (mode == Mode::ForkServer)
         return spindle::ForkServer(spindle::wire::kServerSocketFd, static_cast<pid_t>(parentPid), misbehave)
             .run();

@@ -1,6 +1,7 @@
 #include "runtime/runcontext.h"
 
 #include "model/clock.h"
+#include "runtime/workerpriority.h"
 #include "sampling/cpusampler.h"
 #include "stream/collector.h"
 #include "workloads/workloads.h"
@@ -55,6 +56,7 @@ std::thread RunContext::startWorkerThread(
         EventWriter events(ring.get(), info.id);
         events.recordAt(startNs, EventKind::Spawn, startNs - requestedNs);
         events.stateAt(startNs, WorkerState::Starting);
+        lowerToWorkerPriority(::getpid());
         info.pid = ::getpid();
         info.tid = ::gettid();
         publishWorker(info);
