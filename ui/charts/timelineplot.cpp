@@ -163,7 +163,10 @@ void TimelinePlot::draw(QCPPainter* painter)
     clearUpperVectorState(); // after the bars' fills
     painter->setAntialiasing(true);
     const double m = std::clamp(bar * 0.22, 3.0, 7.0);
-    const std::size_t maxMarkers = static_cast<std::size_t>(widthPx / 6);
+    // Begins above the bar, ends below: one of each per task shown. Each
+    // row keeps its triangles (2m wide) three widths apart, so that a dense
+    // lane shows a readable sample rather than a band of overlapping ones.
+    const std::size_t maxMarkers = static_cast<std::size_t>(widthPx / (3 * m));
     const bool raster
         = painter->paintEngine() != nullptr && painter->paintEngine()->type() == QPaintEngine::Raster;
     const MarkerStamps* stamps = raster ? &markerStamps(m, painter->device()->devicePixelRatioF()) : nullptr;
