@@ -45,8 +45,9 @@ private:
     std::optional<std::string> m_old;
 };
 
-// Starts `spec`, waits until `workers` workers are published, and returns
-// the nice value of each as the kernel reports it (by lane), then cancels.
+// Starts `spec`, waits until `workers` workers are inside their tasks, and
+// returns the nice value of each as the kernel reports it (by lane), then
+// cancels.
 std::map<std::uint32_t, int> workerNices(const RunSpec& spec, int workers)
 {
     Engine engine;
@@ -59,8 +60,13 @@ std::map<std::uint32_t, int> workerNices(const RunSpec& spec, int workers)
         for (const WorkerInfo& info : engine.store()->workers()) {
             if (info.role != WorkerRole::Worker)
                 continue;
+            // Once it is in its task: a child lowers itself in its main(),
+            // and its pid is known from posix_spawn before that has run.
+            const auto lane = engine.store()->laneEvents(info.id);
+            const bool inTask = std::any_of(
+                lane.begin(), lane.end(), [](const Event& e) { return e.kind == EventKind::TaskBegin; });
             const pid_t id = info.kind == WorkerKind::Process ? info.pid : info.tid;
-            if (id > 0)
+            if (id > 0 && inTask)
                 nices[info.id] = niceOf(id);
         }
         if (static_cast<int>(nices.size()) < workers)
