@@ -21,6 +21,7 @@
 #include "model/clock.h"
 #include "pages/runpage.h"
 #include "runtime/workerpriority.h"
+#include "sampling/procreader.h"
 #include "session/timelinemodel.h"
 #include "workloads/primecalibration.h"
 
@@ -346,17 +347,12 @@ enum Mode { WholeRun, OneSecond, TenMs, Follow, WholeRunAgain, kModes };
 const char* const kModeNames[kModes]
     = {"whole run", "1 s window", "10 ms window", "following now", "whole run (same vs same)"};
 
-// Hypervisor steal in clock ticks, both vCPUs (/proc/stat "cpu" line, 8th value).
+// Hypervisor steal in clock ticks, both vCPUs together.
 std::uint64_t stealTicks()
 {
-    std::FILE* f = std::fopen("/proc/stat", "r");
-    if (f == nullptr)
-        return 0;
-    unsigned long long v[8] = {};
-    const int n = std::fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3],
-        &v[4], &v[5], &v[6], &v[7]);
-    std::fclose(f);
-    return n == 8 ? v[7] : 0;
+    CpuTicks all;
+    std::vector<CpuTicks> cores;
+    return readCpuTicks(&all, &cores) ? all.steal : 0;
 }
 
 void BM_ReplotUnderLoad(benchmark::State& state)
@@ -460,12 +456,14 @@ void BM_ReplotUnderLoad(benchmark::State& state)
         std::uint64_t blockSteal = 0;
         std::int64_t blockStart = 0;
         int loaded = NoLoad;
+        const auto endBlock = [&] {
+            steal[loaded] += stealTicks() - blockSteal;
+            blockNs[loaded] += monotonicNs() - blockStart;
+        };
         for (int round = 0; round < rounds; ++round) {
             if (round % kBlock == 0) {
-                if (round > 0) {
-                    steal[loaded] += stealTicks() - blockSteal;
-                    blockNs[loaded] += monotonicNs() - blockStart;
-                }
+                if (round > 0)
+                    endBlock();
                 constexpr int kOrder[] = {WorkerLoad, ForeignLoad, NoLoad};
                 loaded = kOrder[(round / kBlock) % 3];
                 workerLoad.setBusy(loaded == WorkerLoad);
@@ -519,8 +517,7 @@ void BM_ReplotUnderLoad(benchmark::State& state)
                 QCoreApplication::processEvents();
             }
         }
-        steal[loaded] += stealTicks() - blockSteal;
-        blockNs[loaded] += monotonicNs() - blockStart;
+        endBlock();
         workerLoad.setBusy(false);
         foreignLoad.setBusy(false);
 

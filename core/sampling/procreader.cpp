@@ -70,6 +70,7 @@ int parseCpuLine(const char* line, const char* end, CpuTicks* out)
         return -3;
     out->busy = f[0] + f[1] + f[2] + f[5] + f[6] + f[7];
     out->total = out->busy + f[3] + f[4];
+    out->steal = f[7];
     return core;
 }
 

@@ -19,6 +19,7 @@ struct SchedStat {
 struct CpuTicks {
     std::uint64_t busy = 0; // user + nice + system + irq + softirq + steal
     std::uint64_t total = 0; // busy + idle + iowait; 0 = core absent (offline)
+    std::uint64_t steal = 0; // part of busy: the hypervisor ran someone else
 };
 
 // false when the file is gone (the thread exited) or unreadable.

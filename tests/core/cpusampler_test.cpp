@@ -13,6 +13,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <cstdlib>
 #include <mutex>
 #include <set>
@@ -158,6 +159,33 @@ TEST(ProcReader, CpuTicksListEveryOnlineCore)
     EXPECT_EQ(present, online);
     EXPECT_GT(all.total, 0u);
     EXPECT_LE(all.busy, all.total);
+}
+
+// The 8th value of the "cpu" line, read the plain way for comparison.
+static std::uint64_t stealFromProcStat()
+{
+    std::FILE* f = std::fopen("/proc/stat", "r");
+    unsigned long long v[8] = {};
+    const int n = f != nullptr ? std::fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1],
+                      &v[2], &v[3], &v[4], &v[5], &v[6], &v[7])
+                               : 0;
+    if (f != nullptr)
+        std::fclose(f);
+    EXPECT_EQ(n, 8);
+    return v[7];
+}
+
+TEST(ProcReader, CpuTicksCarryTheHypervisorsStealWithinBusy)
+{
+    const std::uint64_t before = stealFromProcStat();
+    CpuTicks all;
+    std::vector<CpuTicks> cores;
+    ASSERT_TRUE(readCpuTicks(&all, &cores));
+    const std::uint64_t after = stealFromProcStat();
+    // Steal only grows: the reader's figure lies between two plain reads.
+    EXPECT_GE(all.steal, before);
+    EXPECT_LE(all.steal, after);
+    EXPECT_LE(all.steal, all.busy);
 }
 
 TEST(CpuSampler, CpuPercentHelper)

@@ -119,7 +119,7 @@ TEST_P(WorkerPriorityModels, EveryWorkerRunsBelowTheEngineAndTheEngineStaysWhere
     const int engineBefore = niceOf(::gettid());
     const RunSpec s = spec(GetParam(), StartMethod::Spawn, 2, sleeps(2));
     const auto nices = workerNices(s, 2);
-    ASSERT_EQ(nices.size(), 2U) << "the workers were never published";
+    ASSERT_EQ(nices.size(), 2U) << "the workers never began their tasks";
     for (const auto& [lane, nice] : nices)
         EXPECT_EQ(nice, workerNiceFor(::getpid())) << "lane " << lane;
     EXPECT_EQ(niceOf(::gettid()), engineBefore);
