@@ -201,10 +201,15 @@ TEST(CpuSampler, SpinningThreadMatchesGroundTruth)
     CpuSampler sampler;
     std::int64_t spinStart = 0;
     std::int64_t spinEnd = 0;
+    std::vector<CpuTicks> coresBefore;
+    std::vector<CpuTicks> coresAfter;
     ParkedThread spinner([&] {
+        CpuTicks all;
+        readCpuTicks(&all, &coresBefore);
         spinStart = monotonicNs();
         spinFor(400 * kMs);
         spinEnd = monotonicNs();
+        readCpuTicks(&all, &coresAfter);
     });
     const std::int64_t wall0 = monotonicNs();
     sampler.addThread(1, getpid(), spinner.tid());
@@ -233,17 +238,29 @@ TEST(CpuSampler, SpinningThreadMatchesGroundTruth)
     ASSERT_GE(spun.size(), 2u);
     for (const Window& w : spun) {
         EXPECT_LE(w.cpuPct, 105.0);
-        // A spinning thread is always runnable: what other load on the machine
-        // keeps it off a CPU must show up as run-queue delay instead - except
-        // time the hypervisor steals from the whole VM, which is neither (seen
-        // up to ~12 % here), hence 75 %. A unit or sign error is far off that.
-        if (w.delayPct < 10.0) {
-            EXPECT_GE(w.cpuPct, 80.0);
-        } else {
-            EXPECT_GE(w.cpuPct + w.delayPct, 75.0)
-                << "cpu " << w.cpuPct << " %, delay " << w.delayPct << " %";
-        }
+        // Loose per window: a unit or sign error is far off this, while steal
+        // (below) comes in bursts that a 100 ms window cannot be charged with.
+        EXPECT_GE(w.cpuPct + w.delayPct, 50.0) << "cpu " << w.cpuPct << " %, delay " << w.delayPct << " %";
     }
+    // A spinning thread is always runnable: over the whole spin, what other
+    // load keeps it off a CPU shows up as run-queue delay, and what the
+    // hypervisor takes from the VM as steal on its core (seen up to 22 % on
+    // CI). /proc/stat counts in ticks, so steal is known to a tick or two.
+    const std::vector<Window> whole = windows(mine, (spinEnd - spinStart) / 2, spinStart, spinEnd);
+    ASSERT_FALSE(whole.empty());
+    ASSERT_EQ(coresBefore.size(), coresAfter.size());
+    double stealPct = 0.0; // the most any core lost: where the spinner was is unknown
+    for (std::size_t c = 0; c < coresAfter.size(); ++c) {
+        const std::uint64_t total = coresAfter[c].total - coresBefore[c].total;
+        if (total > 0)
+            stealPct = std::max(stealPct,
+                100.0 * static_cast<double>(coresAfter[c].steal - coresBefore[c].steal)
+                    / static_cast<double>(total));
+    }
+    const Window& w = whole.front();
+    EXPECT_GE(w.cpuPct + w.delayPct + stealPct, 85.0)
+        << "cpu " << w.cpuPct << " %, delay " << w.delayPct << " %, steal " << stealPct << " %";
+    RecordProperty("steal_pct", static_cast<int>(stealPct));
     EXPECT_LT(static_cast<double>(sampler.ownCpuNs()), 0.05 * static_cast<double>(wall))
         << "sampler used " << sampler.ownCpuNs() << " ns of " << wall << " ns";
     RecordProperty("sampler_cpu_ppm_of_wall",
