@@ -135,7 +135,7 @@ TEST_P(ProcessFaults, CancelMidRunReturnsPromptlyAndLeavesNoChild)
             expectValidLane(engine.store()->laneEvents(w.info.id), w.info);
         }
     }
-    EXPECT_EQ(spindle::test::threadCount(), threadsBefore);
+    EXPECT_EQ(spindle::test::threadCountSettledTo(threadsBefore), threadsBefore);
 }
 
 TEST_P(ProcessFaults, AStoppedWorkerShowsStoppedOnItsLaneAndCancelStillEndsIt)

