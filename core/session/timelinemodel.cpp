@@ -376,26 +376,37 @@ std::vector<TimelineItem> TimelineModel::segments(
         return std::pair {first, last};
     };
 
-    // Zoomed out over many stored segments, the overview stands in for those
-    // it has folded in, so a frame reads a few thousand entries a lane, not
-    // every segment; the stored segments after it (and the open one) follow.
-    // With fewer than kOverviewDensity segments a pixel the segments
-    // themselves are cheap enough, and exact.
+    // Zoomed out, the overview stands in for the segments it has folded in
+    // wherever it holds far fewer pieces than they do over the view: an entry
+    // costs a query a few times what a segment does (four shares to add, a
+    // split at pixel boundaries), so a third as many is the break-even with
+    // room to spare. Its grain must not exceed a pixel, so that a column is
+    // made of whole entries but for the two at its edges. With fewer, the
+    // segments themselves are read: exact, and cheap enough.
     const LaneOverview& ov = l->overview;
     auto [first, last] = range(l->segments, std::numeric_limits<std::int64_t>::min());
     // Unsigned: t1 - t0 can exceed what an int64 holds.
     const std::uint64_t span = static_cast<std::uint64_t>(t1) - static_cast<std::uint64_t>(t0);
     const std::uint64_t pixels = span / static_cast<std::uint64_t>(run.px()) + 1;
-    const bool useOverview = run.px() >= ov.grainNs()
-        && static_cast<std::uint64_t>(last - first) > kOverviewDensity * pixels && !ov.entries().empty()
-        && ov.entries().back().endNs > t0;
     std::int64_t from = std::numeric_limits<std::int64_t>::min();
     auto oFirst = ov.entries().end();
     auto oLast = ov.entries().end();
-    if (useOverview) {
+    bool useOverview = false;
+    if (run.px() >= ov.grainNs() && !ov.entries().empty() && ov.entries().back().endNs > t0
+        && static_cast<std::uint64_t>(last - first) > kOverviewMinDensity * pixels) {
         std::tie(oFirst, oLast) = range(ov.entries(), from);
-        from = ov.entries().back().endNs;
-        std::tie(first, last) = range(l->segments, from);
+        const std::int64_t ovEnd = ov.entries().back().endNs;
+        // The segments it replaces: those of the view that end by its end.
+        const auto replaced = std::upper_bound(
+            first, last, ovEnd, [](std::int64_t t, const Segment& seg) { return t < seg.endNs; });
+        useOverview = static_cast<std::uint64_t>(replaced - first)
+            > kOverviewCostRatio * static_cast<std::uint64_t>(oLast - oFirst);
+        if (useOverview) {
+            from = ovEnd;
+            std::tie(first, last) = range(l->segments, from);
+        } else {
+            oFirst = oLast = ov.entries().end();
+        }
     }
     const auto visible = static_cast<std::uint64_t>((oLast - oFirst) + (last - first)) + 1;
     out.reserve(static_cast<std::size_t>(pixels >= visible ? visible : std::min(visible, 2 * pixels + 1)));

@@ -12,10 +12,11 @@
 //
 // Each lane also keeps an overview: its segments merged into runs of about a
 // grain, the grain doubling to keep the overview within a sixteenth of the
-// segment budget. A zoomed-out query (pixels of a grain or more, over more
-// than a few stored segments a pixel) reads the overview, a few thousand
-// entries, instead of every stored segment, so such a frame costs the same
-// after ten minutes as after ten seconds.
+// segment budget. A zoomed-out query (pixels of a grain or more, where the
+// overview holds a third as many pieces as the stored segments or fewer)
+// reads the overview, a few thousand entries, instead of every stored
+// segment, so such a frame costs the same after ten minutes as after ten
+// seconds.
 
 #include "model/event.h"
 #include "model/workerinfo.h"
@@ -172,8 +173,11 @@ public:
 
 private:
     using Segment = LaneSegment;
-    // Stored segments a pixel above which a query reads the overview instead.
-    static constexpr std::uint64_t kOverviewDensity = 8;
+    // A query reads the overview instead of the stored segments where these
+    // are over kOverviewMinDensity a pixel and the overview holds fewer than
+    // 1 / kOverviewCostRatio as many pieces for the same time.
+    static constexpr std::uint64_t kOverviewMinDensity = 2;
+    static constexpr std::uint64_t kOverviewCostRatio = 3;
     struct ThreadCpu {
         bool haveBase = false;
         std::int64_t baseNs = 0;
