@@ -15,7 +15,7 @@ void LaneOverview::keep(std::int64_t begin, std::int64_t end, bool mixed, const 
     OverviewEntry e {begin, end, {}, {}, mixed};
     std::array<double, kOverviewStates> top {};
     for (std::size_t s = 0; s < kWorkerStateCount; ++s) {
-        const double v = cover.approximate ? cover.of(s) : static_cast<double>(cover.ns[s]);
+        const double v = cover.of(s);
         if (v <= top.back())
             continue;
         std::size_t i = kOverviewStates - 1;
@@ -31,7 +31,7 @@ void LaneOverview::keep(std::int64_t begin, std::int64_t end, bool mixed, const 
     // largest share absorbs the rounding, so the four add up to the kept part.
     double total = 0;
     for (std::size_t s = 0; s < kWorkerStateCount; ++s)
-        total += cover.approximate ? cover.of(s) : static_cast<double>(cover.ns[s]);
+        total += cover.of(s);
     if (total <= 0)
         total = static_cast<double>(end - begin);
     const double perNs = 255.0 / total;
