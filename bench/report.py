@@ -219,6 +219,13 @@ def write(report, results, out_dir):
             "machine": f"{platform.node()} {platform.machine()}, {os.cpu_count()} cores",
             "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
             "results_dir": os.path.relpath(results, os.path.dirname(HERE))}
+    # scripts/bench notes the load as its last benchmark ends: a report
+    # rewritten later (after editing notes.md, say) keeps that, not the
+    # load of whatever runs at the time of rewriting.
+    at_end = os.path.join(results, "load_at_end")
+    if os.path.exists(at_end):
+        with open(at_end) as f:
+            meta["load_average_at_end"] = [float(x) for x in f.read().split()[:3]]
     for extra in ("commit", "load_at_start"):
         path = os.path.join(results, extra)
         if os.path.exists(path):
