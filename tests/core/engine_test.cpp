@@ -17,22 +17,7 @@ using spindle::test::runToEnd;
 
 namespace {
 
-// Primes and composites big enough to take a few ms each, small enough for CI.
-const std::vector<std::int64_t> kNumbers = {
-    2,
-    3,
-    4,
-    25,
-    999'999'000'001,
-    1'000'000'007,
-    1'000'000'000'039,
-    1'000'000'000'037,
-    999'999'999'989,
-    12'345'678'987,
-    100'000'000'003,
-    999'983LL * 999'979LL,
-    1'000'003LL * 1'000'033LL,
-};
+const std::vector<std::int64_t>& kNumbers = spindle::test::kPrimesAndComposites;
 
 RunSpec primesSpec(Model model, int workers, Flavour flavour = Flavour::Python)
 {

@@ -22,21 +22,7 @@ using namespace spindle::test;
 
 namespace {
 
-const std::vector<std::int64_t> kNumbers = {
-    2,
-    3,
-    4,
-    25,
-    999'999'000'001,
-    1'000'000'007,
-    1'000'000'000'039,
-    1'000'000'000'037,
-    999'999'999'989,
-    12'345'678'987,
-    100'000'000'003,
-    999'983LL * 999'979LL,
-    1'000'003LL * 1'000'033LL,
-};
+const std::vector<std::int64_t>& kNumbers = spindle::test::kPrimesAndComposites;
 
 struct ModelCase {
     Model model;

@@ -23,8 +23,15 @@
 #include <string>
 #include <sys/resource.h>
 #include <thread>
+#include <vector>
 
 namespace spindle::test {
+
+// Primes and composites big enough to take a few ms each, small enough for
+// CI: the engine and processes suites run every model over them.
+inline const std::vector<std::int64_t> kPrimesAndComposites
+    = {2, 3, 4, 25, 999'999'000'001, 1'000'000'007, 1'000'000'000'039, 1'000'000'000'037, 999'999'999'989,
+        12'345'678'987, 100'000'000'003, 999'983LL * 999'979LL, 1'000'003LL * 1'000'033LL};
 
 // How many times longer a sanitizer build takes to start threads (each sets
 // up shadow state for a new thread): a test whose lesson is "all of them
