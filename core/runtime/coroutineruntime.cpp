@@ -49,6 +49,10 @@ struct LoopRun {
     int workersLeft = 0;
     bool workDone = false;
     std::vector<WorkerResult> lanes;
+    // When each lane's coroutine was handed to the loop: its start cost is
+    // measured from there, as asyncio's create_task(coro()) is from the
+    // create_task, the coroutine object already made.
+    std::vector<std::int64_t> requestedNs;
 };
 
 // One task on a coroutine lane. CPU-bound kinds run straight through on the
@@ -90,12 +94,12 @@ Task<WorkOutcome> runTaskOnLoop(LoopRun& lr, const TaskSpec& task, std::uint64_t
     co_return WorkOutcome {};
 }
 
-Task<void> coroutineWorker(LoopRun& lr, std::size_t lane, std::int64_t requestedNs, EventWriter events)
+Task<void> coroutineWorker(LoopRun& lr, std::size_t lane, EventWriter events)
 {
     WorkerResult& result = lr.lanes[lane];
     const std::int64_t startNs = monotonicNs();
     result.startNs = startNs;
-    result.spawnNs = startNs - requestedNs;
+    result.spawnNs = startNs - lr.requestedNs[lane];
     events.recordAt(startNs, EventKind::Spawn, result.spawnNs);
     const RunSpec& spec = lr.run.spec();
     while (!lr.jobs.empty() && !lr.run.cancelled()) {
@@ -157,12 +161,13 @@ void CoroutineRuntime::execute(RunContext& run)
                     l->stop();
             });
             const RunSpec& spec = run.spec();
-            LoopRun lr {run, *loop, loopCtx, {}, 0, false, {}};
+            LoopRun lr {run, *loop, loopCtx, {}, 0, false, {}, {}};
             for (std::size_t i = 0; i < spec.tasks.size(); ++i)
                 lr.jobs.push_back(i);
             const int n = spec.effectiveWorkers();
             lr.workersLeft = n;
             lr.lanes.resize(static_cast<std::size_t>(n) + (spec.spinner ? 1 : 0));
+            lr.requestedNs.resize(static_cast<std::size_t>(n));
             for (int w = 0; w < n; ++w) {
                 WorkerInfo info;
                 info.id = run.reserveWorkerId();
@@ -173,7 +178,9 @@ void CoroutineRuntime::execute(RunContext& run)
                 run.publishWorker(info);
                 EventWriter lane = loopCtx.events().as(info.id);
                 lane.state(WorkerState::Starting);
-                loop->spawn(coroutineWorker(lr, static_cast<std::size_t>(w), monotonicNs(), lane), info.id);
+                Task<void> worker = coroutineWorker(lr, static_cast<std::size_t>(w), lane);
+                lr.requestedNs[static_cast<std::size_t>(w)] = monotonicNs();
+                loop->spawn(std::move(worker), info.id);
             }
             // As in spinner_async.py the spinner task is created first but only
             // runs once the loop gets control back from the work.

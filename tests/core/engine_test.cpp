@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -151,6 +152,43 @@ TEST(EngineCoroutines, SleepingCoroutinesOverlapOnOneThread)
     EXPECT_TRUE(result->succeeded());
     EXPECT_EQ(result->tasks.size(), 200u);
     EXPECT_LT(result->wallS(), 1.0) << "200 sleeps of 200 ms did not overlap";
+}
+
+TEST(EngineCoroutines, EachStartCostRunsFromItsSpawnToItsFirstInstruction)
+{
+    // Three coroutines spawned one after another: the first runs once the
+    // loop does, the later ones after the tasks ahead of them yield.
+    RunSpec spec;
+    spec.model = Model::Coroutines;
+    spec.workers = 3;
+    spec.tasks = {{WorkloadKind::Sleep, 5}, {WorkloadKind::Sleep, 5}, {WorkloadKind::Sleep, 5}};
+    Engine engine;
+    const RunResultPtr result = runToEnd(engine, spec);
+    ASSERT_TRUE(result);
+    const auto store = engine.store();
+    int lanes = 0;
+    for (const WorkerResult& w : result->workers) {
+        if (w.info.kind != WorkerKind::Coroutine)
+            continue;
+        SCOPED_TRACE(w.info.name.toStdString());
+        ++lanes;
+        const auto lane = store->laneEvents(w.info.id);
+        // Starting is stamped before the coroutine is made and spawned, the
+        // Spawn event when it first runs, carrying the cost measured from
+        // the spawn: within that span, and above zero.
+        const auto starting = std::find_if(lane.begin(), lane.end(), [](const Event& e) {
+            return e.kind == EventKind::State && e.workerState() == WorkerState::Starting;
+        });
+        const auto spawn = std::find_if(
+            lane.begin(), lane.end(), [](const Event& e) { return e.kind == EventKind::Spawn; });
+        ASSERT_NE(starting, lane.end());
+        ASSERT_NE(spawn, lane.end());
+        EXPECT_EQ(spawn->arg, w.spawnNs);
+        EXPECT_EQ(spawn->tNs, w.startNs);
+        EXPECT_GT(w.spawnNs, 0);
+        EXPECT_LE(w.spawnNs, spawn->tNs - starting->tNs);
+    }
+    EXPECT_EQ(lanes, 3);
 }
 
 class EngineCancel : public ::testing::TestWithParam<Model> { };
