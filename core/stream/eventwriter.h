@@ -11,7 +11,7 @@ namespace spindle {
 class EventWriter {
 public:
     EventWriter() = default;
-    EventWriter(EventRing* ring, std::uint32_t worker) : m_ring(ring), m_worker(worker) {}
+    EventWriter(EventRing* ring, std::uint32_t worker) : m_ring(ring), m_worker(worker) { }
 
     std::uint32_t worker() const { return m_worker; }
     EventRing* ring() const { return m_ring; }
@@ -23,19 +23,20 @@ public:
         recordAt(monotonicNs(), kind, arg, state, aux);
     }
     void recordAt(std::int64_t tNs, EventKind kind, std::int64_t arg = 0, std::uint8_t state = 0,
-                std::uint16_t aux = 0) const
+        std::uint16_t aux = 0) const
     {
         if (m_ring == nullptr)
             return;
-        Event e;
-        e.tNs = tNs;
-        e.arg = arg;
-        e.worker = m_worker;
-        e.kind = kind;
-        e.state = state;
-        e.aux = aux;
-        if (!m_ring->tryPush(e)) [[unlikely]]
+        if (!m_ring->tryEmplace(tNs, arg, m_worker, kind, state, aux)) [[unlikely]] {
+            Event e;
+            e.tNs = tNs;
+            e.arg = arg;
+            e.worker = m_worker;
+            e.kind = kind;
+            e.state = state;
+            e.aux = aux;
             m_ring->push(e); // full: the cold path waits for the collector
+        }
     }
     void state(WorkerState s) const { record(EventKind::State, 0, static_cast<std::uint8_t>(s)); }
     void stateAt(std::int64_t tNs, WorkerState s) const

@@ -57,6 +57,22 @@ TEST(EventRing, AFullRingRefusesAndCountsTheDrop)
     EXPECT_TRUE(ring.tryPush(make(0, 5)));
 }
 
+TEST(EventRing, AnEventWrittenFieldByFieldComesOutWhole)
+{
+    // The writers' path stores the fields into the slot one by one: each
+    // must come out as written, extremes included.
+    EventRing ring(2);
+    ASSERT_TRUE(ring.tryEmplace(-7, std::int64_t {1} << 62, 0xfffffffe, EventKind::LoopLag, 12, 0xbeef));
+    ASSERT_TRUE(
+        ring.tryEmplace(1, -1, 3, EventKind::State, static_cast<std::uint8_t>(WorkerState::Sleeping), 0));
+    EXPECT_FALSE(ring.tryEmplace(2, 0, 0, EventKind::Frame, 0, 0)) << "a full ring must refuse";
+    std::vector<Event> out;
+    ASSERT_EQ(ring.drainInto(out), 2u);
+    EXPECT_EQ(out[0], (Event {-7, std::int64_t {1} << 62, 0xfffffffe, EventKind::LoopLag, 12, 0xbeef}));
+    EXPECT_EQ(
+        out[1], (Event {1, -1, 3, EventKind::State, static_cast<std::uint8_t>(WorkerState::Sleeping), 0}));
+}
+
 TEST(EventRing, OneProducerOneConsumerLoseNothing)
 {
     EventRing ring(1024);
