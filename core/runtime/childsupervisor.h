@@ -7,8 +7,8 @@
 // child stopped by a signal shows Stopped on its lane until continued. A
 // child that could not close its own lane has it closed on its behalf, and
 // each child's WorkerResult is recorded once it is reaped. What the children
-// are for - items, requests - is the owner's business (SupervisedRuntime,
-// PreforkRuntime).
+// are for - jobs, items, requests - is the owner's business
+// (ProcessPoolExecutor, SupervisedRuntime, PreforkRuntime).
 
 #include "runtime/childprocess.h"
 #include "runtime/processchannel.h"

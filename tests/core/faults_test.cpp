@@ -343,7 +343,7 @@ INSTANTIATE_TEST_SUITE_P(Process, ProcessMalformed,
         std::pair {"bad-length", "bad length"}, std::pair {"unknown-type", "unknown message type"},
         std::pair {"truncated", "truncated"}, std::pair {"short-header", "truncated"},
         std::pair {"oversize", "exceeds the maximum"}, std::pair {"wrong-size", "bad length"},
-        std::pair {"unexpected", "not given"}),
+        std::pair {"unexpected", "Result before Ready"}),
     [](const auto& param) {
         std::string name = param.param.first;
         std::erase(name, '-');
