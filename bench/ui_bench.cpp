@@ -20,9 +20,12 @@
 #include "engine.h"
 #include "model/clock.h"
 #include "pages/runpage.h"
-#include "runtime/workerpriority.h"
 #include "sampling/procreader.h"
 #include "session/timelinemodel.h"
+#include "support/busythreads.h"
+#include "support/latencyprobe.h"
+#include "support/resulttable.h"
+#include "support/timelinesynth.h"
 #include "workloads/primecalibration.h"
 
 #include <QApplication>
@@ -51,18 +54,7 @@ constexpr int kLanes = 64;
 constexpr std::uint64_t kEvents = 1'000'000;
 constexpr int kWidth = 1280;
 constexpr int kHeight = 800;
-constexpr double kFrameMs = 1000.0 / 60.0;
 constexpr double kReplotGoalMs = 8.0;
-constexpr double kLatencyGoalMs = 3 * kFrameMs;
-
-double percentile(std::vector<double> v, double p)
-{
-    if (v.empty())
-        return 0.0;
-    std::sort(v.begin(), v.end());
-    const auto i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
-    return v[std::min(i, v.size() - 1)];
-}
 
 double rssMiB()
 {
@@ -72,179 +64,6 @@ double rssMiB()
     statm >> pages >> resident;
     return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0);
 }
-
-// The closing table: every figure with its goal, filled in as the parts run.
-struct Row {
-    std::string figure;
-    std::string value;
-    std::string goal;
-    int pass = -1; // -1 = for information, no goal
-};
-std::vector<Row>& table()
-{
-    static std::vector<Row> rows;
-    return rows;
-}
-std::string fmt(const char* format, double a, double b = 0, double c = 0)
-{
-    char buf[160];
-    std::snprintf(buf, sizeof buf, format, a, b, c);
-    return buf;
-}
-
-// 16 ms of simulated time per batch, like the collector's, for `lanes`
-// workers that change state every 50-200 us, run tasks of 5-30 state changes
-// and are sampled for CPU at 20 Hz; the clock starts at 10 s.
-class Synth {
-public:
-    static constexpr std::int64_t kStartNs = 10'000'000'000;
-    static constexpr std::int64_t kBatchNs = 16'000'000;
-    static constexpr std::int64_t kSampleNs = 50'000'000;
-
-    Synth(int lanes, std::uint64_t seed) : m_rng(seed), m_lanes(static_cast<std::size_t>(lanes))
-    {
-        for (std::size_t i = 0; i < m_lanes.size(); ++i)
-            m_lanes[i].nextNs = kStartNs + gap();
-    }
-
-    std::int64_t nowNs() const { return m_batchEnd; }
-    std::uint64_t events() const { return m_events; }
-
-    EventBatchPtr next()
-    {
-        auto b = std::make_shared<EventBatch>();
-        b->runId = 1;
-        b->sequence = m_sequence++;
-        if (b->sequence == 0) {
-            for (std::size_t i = 0; i < m_lanes.size(); ++i) {
-                WorkerInfo w;
-                w.id = static_cast<std::uint32_t>(i);
-                w.name = QStringLiteral("thread %1").arg(i);
-                w.pid = 4242;
-                w.tid = static_cast<pid_t>(5000 + i);
-                b->newWorkers.push_back(w);
-            }
-        }
-        const std::int64_t end = m_batchEnd + kBatchNs;
-        b->events.reserve(static_cast<std::size_t>(m_lanes.size() * 180));
-        for (std::size_t i = 0; i < m_lanes.size(); ++i) {
-            LaneGen& l = m_lanes[i];
-            const auto worker = static_cast<std::uint32_t>(i);
-            while (l.nextNs < end) {
-                const std::int64_t t = l.nextNs;
-                if (l.state == WorkerState::Running)
-                    l.cpuNs += t - l.sinceNs;
-                if (--l.untilTask <= 0) {
-                    if (l.inTask)
-                        push(*b, Event {t, 7, worker, EventKind::TaskEnd, 0, 0});
-                    push(*b,
-                        Event {t, static_cast<std::int64_t>(m_events), worker, EventKind::TaskBegin, 0, 0});
-                    l.inTask = true;
-                    l.untilTask = 5 + static_cast<int>(m_rng() % 26);
-                }
-                l.state = pickState(l.state);
-                l.sinceNs = t;
-                push(*b, Event {t, 0, worker, EventKind::State, static_cast<std::uint8_t>(l.state), 0});
-                l.nextNs = t + gap();
-            }
-        }
-        for (; m_nextSampleNs <= end; m_nextSampleNs += kSampleNs) {
-            for (std::size_t i = 0; i < m_lanes.size(); ++i) {
-                b->threadCpu.push_back(ThreadCpuSample {
-                    m_nextSampleNs, static_cast<std::uint32_t>(i), m_lanes[i].cpuNs, m_lanes[i].cpuNs / 3});
-            }
-            for (std::int16_t core : {std::int16_t {0}, std::int16_t {1}})
-                b->coreCpu.push_back(CoreCpuSample {m_nextSampleNs, core, 100.0f});
-            b->coreCpu.push_back(CoreCpuSample {m_nextSampleNs, -1, 200.0f});
-        }
-        m_batchEnd = end;
-        b->tNs = end;
-        return b;
-    }
-
-private:
-    struct LaneGen {
-        std::int64_t nextNs = 0;
-        std::int64_t sinceNs = kStartNs;
-        std::int64_t cpuNs = 0;
-        WorkerState state = WorkerState::Starting;
-        int untilTask = 1;
-        bool inTask = false;
-    };
-
-    std::int64_t gap() { return 50'000 + static_cast<std::int64_t>(m_rng() % 150'001); }
-
-    WorkerState pickState(WorkerState current)
-    {
-        // About half the changes go back to running, as in a busy program.
-        static constexpr WorkerState kOthers[]
-            = {WorkerState::WaitingGil, WorkerState::WaitingCpu, WorkerState::Sleeping,
-                WorkerState::BlockedIo, WorkerState::WaitingLock, WorkerState::WaitingQueue};
-        if (current != WorkerState::Running)
-            return WorkerState::Running;
-        return kOthers[m_rng() % std::size(kOthers)];
-    }
-
-    void push(EventBatch& b, const Event& e)
-    {
-        b.events.push_back(e);
-        ++m_events;
-    }
-
-    std::mt19937_64 m_rng;
-    std::vector<LaneGen> m_lanes;
-    std::int64_t m_batchEnd = kStartNs;
-    std::int64_t m_nextSampleNs = kStartNs + kSampleNs;
-    std::uint64_t m_sequence = 0;
-    std::uint64_t m_events = 0;
-};
-
-std::shared_ptr<TimelineModel> modelWith(Synth& synth, std::uint64_t events)
-{
-    auto model = std::make_shared<TimelineModel>();
-    model->setOriginNs(Synth::kStartNs);
-    while (synth.events() < events)
-        model->ingest(*synth.next());
-    return model;
-}
-
-// Two threads that spin while `busy` is set: the GUI thread then competes
-// for a core like it does beside a CPU-bound run. As workers they take the
-// priority the engine gives its own; as foreign they keep the window's.
-class Load {
-public:
-    enum Priority { AsWorkers, AsForeign };
-    explicit Load(Priority priority = AsWorkers)
-    {
-        for (int i = 0; i < 2; ++i) {
-            m_threads.emplace_back([this, priority] {
-                if (priority == AsWorkers)
-                    lowerToWorkerPriority(::getpid());
-                volatile std::uint64_t sink = 0;
-                while (!m_stop.load(std::memory_order_relaxed)) {
-                    if (m_busy.load(std::memory_order_relaxed)) {
-                        for (int k = 0; k < 10'000; ++k)
-                            sink = sink + static_cast<std::uint64_t>(k);
-                    } else {
-                        std::this_thread::sleep_for(std::chrono::milliseconds(1));
-                    }
-                }
-            });
-        }
-    }
-    ~Load()
-    {
-        m_stop = true;
-        for (auto& t : m_threads)
-            t.join();
-    }
-    void setBusy(bool busy) { m_busy = busy; }
-
-private:
-    std::atomic<bool> m_busy {false};
-    std::atomic<bool> m_stop {false};
-    std::vector<std::thread> m_threads;
-};
 
 void waitExposed(QWidget& w)
 {
@@ -260,10 +79,10 @@ void BM_TimelineMemory(benchmark::State& state)
 {
     for (auto _ : state) {
         const double rss0 = rssMiB();
-        Synth synth(kLanes, 7);
+        TimelineSynth synth(kLanes, 7);
         // CPU time, not wall time: the figure should not depend on who else runs.
         const std::int64_t t0 = threadCpuNs();
-        auto model = modelWith(synth, kEvents);
+        auto model = synth.modelWith(kEvents);
         const double ingestNsPerEvent
             = static_cast<double>(threadCpuNs() - t0) / static_cast<double>(synth.events());
         const double rss1 = rssMiB();
@@ -283,8 +102,8 @@ void BM_TimelineMemory(benchmark::State& state)
 
         // Far past the budget: detail must be coarsened, not accumulated.
         model->clear();
-        model->setOriginNs(Synth::kStartNs);
-        Synth longSynth(kLanes, 11);
+        model->setOriginNs(TimelineSynth::kStartNs);
+        TimelineSynth longSynth(kLanes, 11);
         while (longSynth.events() < 10 * kEvents)
             model->ingest(*longSynth.next());
         std::size_t longMax = 0;
@@ -316,7 +135,7 @@ void BM_TimelineMemory(benchmark::State& state)
         state.counters["rss_after_10M_MiB"] = rss2;
         state.counters["ingest_ns_per_event"] = ingestNsPerEvent;
 
-        auto& t = table();
+        auto& t = resultTable();
         t.push_back({"stored segments/lane after 1M (min/mean/max)",
             fmt("%.0f / %.0f / %.0f", static_cast<double>(segMin), static_cast<double>(segSum) / kLanes,
                 static_cast<double>(segMax)),
@@ -358,8 +177,8 @@ std::uint64_t stealTicks()
 void BM_ReplotUnderLoad(benchmark::State& state)
 {
     for (auto _ : state) {
-        Synth synth(kLanes, 7);
-        const auto still = modelWith(synth, kEvents);
+        TimelineSynth synth(kLanes, 7);
+        const auto still = synth.modelWith(kEvents);
         // The live one goes on from where the still one stopped, with the same generator.
         const auto live = std::make_shared<TimelineModel>(*still);
 
@@ -445,8 +264,8 @@ void BM_ReplotUnderLoad(benchmark::State& state)
         std::uint64_t steal[kLoadKinds] = {};
         std::int64_t blockNs[kLoadKinds] = {};
         std::size_t items[kModes] = {};
-        Load workerLoad(Load::AsWorkers);
-        Load foreignLoad(Load::AsForeign);
+        BusyThreads workerLoad(BusyThreads::AsWorkers);
+        BusyThreads foreignLoad(BusyThreads::AsForeign);
         constexpr int kBlock = 10;
         // Blocks of workers, foreign, none: 200 rounds each. SPINDLE_UI_BENCH_ROUNDS
         // shortens it for a profiler.
@@ -521,7 +340,7 @@ void BM_ReplotUnderLoad(benchmark::State& state)
         workerLoad.setBusy(false);
         foreignLoad.setBusy(false);
 
-        auto& t = table();
+        auto& t = resultTable();
         for (int m = 0; m < kModes; ++m) {
             const double p50 = percentile(ms[1][m], 0.5);
             const double p99 = percentile(ms[1][m], 0.99);
@@ -592,101 +411,6 @@ BENCHMARK(BM_ReplotUnderLoad)->Iterations(1)->Unit(benchmark::kMillisecond);
 
 // ---------------------------------------------------------------- latency
 
-// Follows every event from the worker's clock read to the end of the first
-// timeline replot that could include it. Connected after the page, so for
-// each batch the page has ingested it before this probe sees it.
-class LatencyProbe : public QObject {
-public:
-    // refreshOnArrival: what the latency would be if the page refreshed its
-    // views when a batch arrives instead of on its 33 ms coalescing timer.
-    LatencyProbe(Engine& engine, RunPage& page, bool refreshOnArrival = false) : m_page(page)
-    {
-        connect(&engine, &Engine::batchReady, this, [this, refreshOnArrival](const EventBatchPtr& batch) {
-            const std::int64_t arrived = monotonicNs();
-            if (!batch || !m_active)
-                return;
-            m_queueMs.push_back(static_cast<double>(arrived - batch->tNs) / 1e6);
-            for (const Event& e : batch->events)
-                m_pending.push_back(Pending {e.tNs, batch->tNs, arrived});
-            if (refreshOnArrival) {
-                m_page.timeline()->refresh();
-                m_page.cpuChart()->refresh();
-            }
-        });
-        connect(page.timeline(), &QCustomPlot::afterReplot, this, [this] { drawn(); });
-    }
-
-    // Only an active probe records (and refreshes): two can take turns on one page.
-    void setActive(bool active)
-    {
-        m_active = active;
-        m_pending.clear();
-    }
-
-    void report(const char* what, bool judged = true)
-    {
-        const double p50 = percentile(m_eventMs, 0.5);
-        const double p99 = percentile(m_eventMs, 0.99);
-        auto& t = table();
-        t.push_back({std::string("event-to-pixel, ") + what + " (p50 / p99 ms; frames)",
-            fmt("%.1f / %.1f ms; ", p50, p99) + fmt("%.1f / %.1f", p50 / kFrameMs, p99 / kFrameMs),
-            judged ? fmt("p99 <= %.0f ms (3 frames)", kLatencyGoalMs) : std::string(),
-            judged ? (p99 <= kLatencyGoalMs ? 1 : 0) : -1});
-        t.push_back({std::string("  newest event per replot, ") + what + " (p50 / p99 ms)",
-            fmt("%.1f / %.1f", percentile(m_newestMs, 0.5), percentile(m_newestMs, 0.99)), "", -1});
-        t.push_back({std::string("  stages: wait for batch / queue / ingest->drawn (p50; p99 ms)"),
-            fmt("%.1f / %.1f / ", percentile(m_batchMs, 0.5), percentile(m_queueMs, 0.5),
-                percentile(m_drawMs, 0.5))
-                + fmt("%.1f; %.1f / %.1f / ", percentile(m_drawMs, 0.5), percentile(m_batchMs, 0.99),
-                    percentile(m_queueMs, 0.99))
-                + fmt("%.1f", percentile(m_drawMs, 0.99)),
-            "", -1});
-        t.push_back({std::string("  events / replots with new events, ") + what,
-            fmt("%.0f / %.0f", static_cast<double>(m_eventMs.size()), static_cast<double>(m_newestMs.size())),
-            "", -1});
-        if (m_modelBehind)
-            t.push_back(
-                {"  WARNING: a replot ran before the model had ingested what the probe saw", "", "", 0});
-    }
-    std::vector<double> eventMs() const { return m_eventMs; }
-
-private:
-    struct Pending {
-        std::int64_t tNs;
-        std::int64_t batchNs;
-        std::int64_t arrivedNs;
-    };
-
-    void drawn()
-    {
-        const std::int64_t now = monotonicNs();
-        if (!m_active || m_pending.empty())
-            return;
-        const auto model = m_page.shownModel();
-        if (!model || model->eventCount() < m_pending.size())
-            m_modelBehind = true;
-        std::int64_t newest = 0;
-        for (const Pending& p : m_pending) {
-            m_eventMs.push_back(static_cast<double>(now - p.tNs) / 1e6);
-            m_batchMs.push_back(static_cast<double>(p.batchNs - p.tNs) / 1e6);
-            m_drawMs.push_back(static_cast<double>(now - p.arrivedNs) / 1e6);
-            newest = std::max(newest, p.tNs);
-        }
-        m_newestMs.push_back(static_cast<double>(now - newest) / 1e6);
-        m_pending.clear();
-    }
-
-    RunPage& m_page;
-    std::vector<Pending> m_pending;
-    std::vector<double> m_eventMs;
-    std::vector<double> m_newestMs;
-    std::vector<double> m_batchMs;
-    std::vector<double> m_queueMs;
-    std::vector<double> m_drawMs;
-    bool m_modelBehind = false;
-    bool m_active = true;
-};
-
 // Runs what the page is set up for and waits until every run is done.
 bool runPage(RunPage& page)
 {
@@ -743,7 +467,7 @@ void BM_EventToPixel(benchmark::State& state)
         {
             // A spinner beside a CPU-bound slow(), with two busy threads on top.
             LatencyProbe probe(engine, page);
-            Load load;
+            BusyThreads load;
             load.setBusy(true);
             page.selectScenario(QStringLiteral("spinner"));
             page.setParams({{QStringLiteral("slow"), QStringLiteral("cpu")},
@@ -760,19 +484,6 @@ void BM_EventToPixel(benchmark::State& state)
 }
 BENCHMARK(BM_EventToPixel)->Iterations(1)->Unit(benchmark::kMillisecond);
 
-void printTable()
-{
-    std::printf("\n%-78s %-34s %-28s %s\n", "figure", "measured", "goal", "");
-    for (const Row& r : table()) {
-        const char* verdict = r.pass < 0 ? "" : (r.pass != 0 ? "PASS" : "FAIL");
-        std::printf("%-78s %-34s %-28s %s\n", r.figure.c_str(), r.value.c_str(), r.goal.c_str(), verdict);
-    }
-    double load[3] = {};
-    if (getloadavg(load, 3) == 3)
-        std::printf("\nload average at the end: %.2f %.2f %.2f (%u cores)\n", load[0], load[1], load[2],
-            std::thread::hardware_concurrency());
-}
-
 } // namespace
 
 int main(int argc, char** argv)
@@ -785,6 +496,6 @@ int main(int argc, char** argv)
     benchmark::Initialize(&argc, argv);
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
-    printTable();
+    printResultTable();
     return 0;
 }
