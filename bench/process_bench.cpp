@@ -218,6 +218,36 @@ std::int64_t finishChild(ProcessChannel& channel, pid_t pid, std::int64_t reques
     return firstEventNs(ring);
 }
 
+// A posix_spawn of spindle-worker made without the engine, from the calling
+// thread, and its child talked through to its end.
+double spawnStartNs(const QByteArray& workerPath)
+{
+    QString error;
+    auto shared = SharedRing::create(SharedRing::kDefaultCapacity, &error);
+    int fds[2];
+    if (!shared || ::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) != 0)
+        return -1;
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, fds[1], 3);
+    posix_spawn_file_actions_adddup2(&actions, shared->fd(), 4);
+    pid_t pid = -1;
+    const std::int64_t t0 = monotonicNs();
+    QByteArray parent = "--parent=" + QByteArray::number(::getpid());
+    QByteArray request = "--request-ns=" + QByteArray::number(static_cast<qlonglong>(t0));
+    char* argv[] = {const_cast<char*>(workerPath.constData()), const_cast<char*>("--child"), parent.data(),
+        const_cast<char*>("--worker=0"), request.data(), nullptr};
+    const int rc = ::posix_spawn(&pid, workerPath.constData(), &actions, nullptr, argv, environ);
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(fds[1]);
+    shared->closeFd();
+    ProcessChannel channel(fds[0]);
+    if (rc != 0)
+        return -1;
+    const std::int64_t t1 = finishChild(channel, pid, t0, shared->ring());
+    return t1 < 0 ? -1 : static_cast<double>(t1 - t0);
+}
+
 // A fork-server start made without the engine, from the calling thread: a
 // server, a ring and a socket pair, then one fork request and its child
 // talked through to its end.
@@ -290,38 +320,15 @@ double independentStartNs(StartKind kind, const QByteArray& workerPath)
         loopThread.join();
         return out;
     }
-    case StartKind::Spawn: {
-        QString error;
-        auto shared = SharedRing::create(SharedRing::kDefaultCapacity, &error);
-        int fds[2];
-        if (!shared || ::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) != 0)
-            return -1;
-        posix_spawn_file_actions_t actions;
-        posix_spawn_file_actions_init(&actions);
-        posix_spawn_file_actions_adddup2(&actions, fds[1], 3);
-        posix_spawn_file_actions_adddup2(&actions, shared->fd(), 4);
-        pid_t pid = -1;
-        const std::int64_t t0 = monotonicNs();
-        QByteArray parent = "--parent=" + QByteArray::number(::getpid());
-        QByteArray request = "--request-ns=" + QByteArray::number(static_cast<qlonglong>(t0));
-        char* argv[] = {const_cast<char*>(workerPath.constData()), const_cast<char*>("--child"),
-            parent.data(), const_cast<char*>("--worker=0"), request.data(), nullptr};
-        const int rc = ::posix_spawn(&pid, workerPath.constData(), &actions, nullptr, argv, environ);
-        posix_spawn_file_actions_destroy(&actions);
-        ::close(fds[1]);
-        shared->closeFd();
-        ProcessChannel channel(fds[0]);
-        if (rc != 0)
-            return -1;
-        const std::int64_t t1 = finishChild(channel, pid, t0, shared->ring());
-        return t1 < 0 ? -1 : static_cast<double>(t1 - t0);
-    }
+    case StartKind::Spawn:
     case StartKind::ForkServer: {
         // From a thread of its own, as the engine's run thread makes its
         // requests: where the scheduler places the child depends on where
         // the requester sleeps (notes.md).
         double out = -1;
-        std::thread requester([&] { out = forkServerStartNs(workerPath); });
+        std::thread requester([&] {
+            out = kind == StartKind::Spawn ? spawnStartNs(workerPath) : forkServerStartNs(workerPath);
+        });
         requester.join();
         return out;
     }
