@@ -55,9 +55,11 @@ int ChildWorker::run()
     ::close(m_options.ringFd);
     if (!shared)
         return complain("fd 4 is not an event ring", kExitSetup);
-    // The first event, as soon as there is a ring for it: the start cost ends
-    // here, when the worker can first be seen, not when it got its Hello.
-    const std::int64_t startNs = monotonicNs();
+    // The first event, as soon as there is a ring for it. The start cost ends
+    // at the child's first instruction, stamped by the fork server's child
+    // as the clone returns, or here, once a spawned child can first be seen;
+    // not when it got its Hello.
+    const std::int64_t startNs = m_options.firstNs > 0 ? m_options.firstNs : monotonicNs();
     EventWriter events(&shared->ring(), m_options.workerId);
     events.recordAt(startNs, EventKind::Spawn, startNs - m_options.requestNs);
     events.stateAt(startNs, WorkerState::Starting);

@@ -26,6 +26,9 @@ public:
         int ringFd = -1;
         std::uint32_t workerId = 0;
         std::int64_t requestNs = 0; // when the engine asked for this child
+        // Its first instruction, when the one that made it stamped it (the
+        // fork server's child); 0: when run() begins.
+        std::int64_t firstNs = 0;
         pid_t parentPid = 0;
         std::string misbehave; // test-only, see Misbehaviour
     };

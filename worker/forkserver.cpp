@@ -1,6 +1,7 @@
 #include "forkserver.h"
 
 #include "childworker.h"
+#include "model/clock.h"
 #include "runtime/processchannel.h"
 
 #include <cerrno>
@@ -52,8 +53,12 @@ int ForkServer::run()
         const int ringFd = frame.takeFd(1);
         const pid_t pid = forkAsSibling();
         if (pid == 0) {
+            // The child's first instruction: its start cost ends here, as a
+            // thread's ends where it enters its function.
+            const std::int64_t firstNs = monotonicNs();
             ::close(control.fd());
             ChildWorker::Options options;
+            options.firstNs = firstNs;
             options.socketFd = socketFd;
             options.ringFd = ringFd;
             options.workerId = request.workerId;
