@@ -3,12 +3,16 @@
 //  - start cost as Spindle reports it (WorkerResult::spawnNs, the Spawn
 //    event's argument) for a thread, a posix_spawn'ed process, a process
 //    forked by the fork server and a coroutine, over an independent
-//    measurement - printed as a ratio (goal 1.00 +- 0.05). For a thread that
-//    is the very start Spindle reports, seen from outside the engine: this
-//    program interposes pthread_create and stamps the call and the new
-//    thread's entry. For the others, the same start made by this program
-//    without the engine, from its request to the worker's own stamp of its
-//    first instruction (a bare thread start is shown beside the thread row);
+//    measurement - printed as a ratio (goal 1.00 +- 0.05). For a thread and
+//    a fork-server child that is the very start Spindle reports, seen from
+//    outside Spindle's code: this program interposes pthread_create (the call
+//    and the new thread's entry), and sendmsg for a Fork request, and preloads
+//    a witness into the fork server that stamps each child's first call,
+//    made right after Spindle's stamp (support/forkwitness.h). For a spawned
+//    process and a coroutine, the same start made by this program without
+//    the engine, from its request to the worker's own stamp of its first
+//    instruction (a bare start is shown beside the thread and fork-server
+//    rows too);
 //  - events per second through a SharedRing, the producer a thread or a
 //    forked child, the consumer draining it as fast as it can.
 // Medians of alternating A/B samples: the machine is shared and noisy.
@@ -20,6 +24,7 @@
 #include "runtime/processchannel.h"
 #include "runtime/workerlocator.h"
 #include "stream/sharedring.h"
+#include "support/forkwitness.h"
 
 #include <QCoreApplication>
 #include <QEventLoop>
@@ -31,9 +36,15 @@
 #include <array>
 #include <atomic>
 #include <csignal>
+#include <cstdlib>
+#include <cstring>
 #include <dlfcn.h>
+#include <fcntl.h>
+#include <optional>
 #include <pthread.h>
 #include <spawn.h>
+#include <string>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <thread>
@@ -105,7 +116,100 @@ extern "C" int pthread_create(pthread_t* thread, const pthread_attr_t* attr, voi
     return rc;
 }
 
+// When this program last sent a Fork request while watching (0: none): the
+// request side of a fork-server start, stamped outside Spindle's code.
+std::atomic<bool> g_watchForks {false};
+std::atomic<std::int64_t> g_forkSentNs {0};
+
+// Interposed for every caller in this program, as pthread_create is; only a
+// Fork request's send is stamped.
+extern "C" ssize_t sendmsg(int fd, const msghdr* msg, int flags)
+{
+    using Real = ssize_t (*)(int, const msghdr*, int);
+    static const auto real = reinterpret_cast<Real>(::dlsym(RTLD_NEXT, "sendmsg"));
+    if (g_watchForks.load(std::memory_order_relaxed) && msg != nullptr && msg->msg_iovlen > 0
+        && msg->msg_iov[0].iov_len >= sizeof(wire::Header)) {
+        wire::Header header {};
+        std::memcpy(&header, msg->msg_iov[0].iov_base, sizeof header);
+        if (header.magic == wire::kMagic
+            && header.type == static_cast<std::uint16_t>(wire::MessageType::Fork))
+            g_forkSentNs.store(monotonicNs(), std::memory_order_relaxed);
+    }
+    return real(fd, msg, flags);
+}
+
 namespace {
+
+// The fork witness's page, mapped from a file that every spindle-worker
+// started meanwhile maps too, with the witness preloaded into it: see
+// support/forkwitness.h. Set up for the fork-server row only, between runs.
+class ForkWitness {
+public:
+    ForkWitness()
+    {
+        char path[] = "/tmp/spindle-fork-witness-XXXXXX";
+        const int fd = ::mkstemp(path);
+        if (fd < 0)
+            return;
+        m_path = path;
+        if (::ftruncate(fd, sizeof(ForkWitnessPage)) == 0) {
+            void* p = ::mmap(nullptr, sizeof(ForkWitnessPage), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+            if (p != MAP_FAILED)
+                m_page = static_cast<ForkWitnessPage*>(p);
+        }
+        ::close(fd);
+        // Next to this program, as CMake puts it.
+        char self[4096];
+        const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+        if (m_page == nullptr || n <= 0)
+            return;
+        self[n] = '\0';
+        std::string library(self);
+        library = library.substr(0, library.rfind('/') + 1) + "libspindle_fork_witness.so";
+        if (::access(library.c_str(), R_OK) != 0)
+            return;
+        const char* before = std::getenv("LD_PRELOAD");
+        m_preloadBefore = before != nullptr ? std::optional<std::string>(before) : std::nullopt;
+        ::setenv("LD_PRELOAD", library.c_str(), 1);
+        ::setenv(kForkWitnessEnv, m_path.c_str(), 1);
+        m_ready = true;
+    }
+    ~ForkWitness()
+    {
+        if (m_ready) {
+            if (m_preloadBefore)
+                ::setenv("LD_PRELOAD", m_preloadBefore->c_str(), 1);
+            else
+                ::unsetenv("LD_PRELOAD");
+            ::unsetenv(kForkWitnessEnv);
+        }
+        if (m_page != nullptr)
+            ::munmap(m_page, sizeof(ForkWitnessPage));
+        if (!m_path.empty())
+            ::unlink(m_path.c_str());
+    }
+    ForkWitness(const ForkWitness&) = delete;
+    ForkWitness& operator=(const ForkWitness&) = delete;
+
+    bool ready() const { return m_ready; }
+    // The first instruction of the child `pid`, as the witness stamped it; -1 if unseen.
+    std::int64_t firstNs(pid_t pid) const
+    {
+        const std::uint32_t n
+            = std::min(m_page->count.load(std::memory_order_acquire), ForkWitnessPage::kSlots);
+        for (std::uint32_t i = 0; i < n; ++i) {
+            if (m_page->entry[i].pid.load(std::memory_order_acquire) == pid)
+                return m_page->entry[i].firstNs;
+        }
+        return -1;
+    }
+
+private:
+    std::string m_path;
+    ForkWitnessPage* m_page = nullptr;
+    std::optional<std::string> m_preloadBefore;
+    bool m_ready = false;
+};
 
 constexpr int kSamples = 25;
 constexpr int kCoroutineSamples = 401;
@@ -345,10 +449,20 @@ void BM_StartCostReportedOverMeasured(benchmark::State& state)
         state.SkipWithError(error.toStdString().c_str());
         return;
     }
+    // Before the engine exists: the environment is set while no thread of
+    // this program can be reading it.
+    std::optional<ForkWitness> witness;
+    if (kind == StartKind::ForkServer) {
+        witness.emplace();
+        if (!witness->ready()) {
+            state.SkipWithError("the fork witness (libspindle_fork_witness.so) could not be set up");
+            return;
+        }
+    }
     Engine engine;
     std::vector<double> reported;
     std::vector<double> measured;
-    std::vector<double> bare; // threads: a bare std::thread start, for information
+    std::vector<double> bare; // a bare start of the same kind, for information
     bool engineFirst = true;
     for (auto _ : state) {
         // A B, then B A: neither side always runs on the caches the other left.
@@ -363,6 +477,18 @@ void BM_StartCostReportedOverMeasured(benchmark::State& state)
             g_watchStarts = false;
             const ThreadStartSeen* seen = threadStartOf(tid, since);
             b = seen != nullptr ? static_cast<double>(seen->entryNs - seen->callNs) : -1;
+            bare.push_back(independentStartNs(kind, workerPath));
+        } else if (kind == StartKind::ForkServer) {
+            // The same: the request's send, interposed, and the child's
+            // return from the clone, stamped by the preloaded witness.
+            pid_t pid = 0;
+            g_forkSentNs = 0;
+            g_watchForks = true;
+            a = spindleStartNs(engine, kind, &pid);
+            g_watchForks = false;
+            const std::int64_t sent = g_forkSentNs.load();
+            const std::int64_t first = pid > 0 ? witness->firstNs(pid) : -1;
+            b = sent > 0 && first > sent ? static_cast<double>(first - sent) : -1;
             bare.push_back(independentStartNs(kind, workerPath));
         } else if (engineFirst) {
             a = spindleStartNs(engine, kind);
@@ -381,7 +507,7 @@ void BM_StartCostReportedOverMeasured(benchmark::State& state)
     }
     state.counters["spindle_us"] = median(reported) / 1e3;
     state.counters["measured_us"] = median(measured) / 1e3;
-    if (kind == StartKind::Thread) {
+    if (kind == StartKind::Thread || kind == StartKind::ForkServer) {
         // Pairs of one start: the median of their ratios, which the start's
         // own spread (tens of microseconds here) does not enter.
         std::vector<double> ratios;
@@ -392,7 +518,7 @@ void BM_StartCostReportedOverMeasured(benchmark::State& state)
         state.counters["ratio"] = median(reported) / median(measured);
     }
     if (!bare.empty())
-        state.counters["bare_thread_us"] = median(bare) / 1e3;
+        state.counters[kind == StartKind::Thread ? "bare_thread_us" : "bare_fork_us"] = median(bare) / 1e3;
 }
 BENCHMARK(BM_StartCostReportedOverMeasured)
     ->ArgName("kind")
