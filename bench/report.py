@@ -148,6 +148,11 @@ def build(results):
     # A thread's start is measured by an interposed pthread_create and a
     # fork-server child's by a witness preloaded into the fork server (the very
     # start Spindle reports); the others by the same start made without the engine.
+    def us(v):
+        # Three figures at least: a coroutine starts in well under a microsecond.
+        v = float(v)
+        return f"{v:.1f}" if v >= 10 else f"{v:.2f}" if v >= 1 else f"{v:.3f}"
+
     kinds = {"0": "thread, the same start seen by an interposed pthread_create", "1": "spawned process",
              "2": "fork-server process, the same start seen by a preloaded witness", "3": "coroutine"}
     if not starts:
@@ -157,10 +162,10 @@ def build(results):
         v = float(b["ratio"])
         r.add(f"start cost reported ÷ measured ({kinds.get(kind, kind)})", round(v, 3), "×", "1.00 ± 0.05",
               abs(v - 1) <= 0.05, "", "process_bench",
-              f"Spindle {float(b['spindle_us']):.1f} µs, measured {float(b['measured_us']):.1f} µs"
-              + (f"; a bare std::thread start beside it {float(b['bare_thread_us']):.1f} µs"
+              f"Spindle {us(b['spindle_us'])} µs, measured {us(b['measured_us'])} µs"
+              + (f"; a bare std::thread start beside it {us(b['bare_thread_us'])} µs"
                  if "bare_thread_us" in b else "")
-              + (f"; a bare fork-server start beside it {float(b['bare_fork_us']):.1f} µs"
+              + (f"; a bare fork-server start beside it {us(b['bare_fork_us'])} µs"
                  if "bare_fork_us" in b else ""))
 
     # CPU sampler.
