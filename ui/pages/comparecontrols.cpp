@@ -1,6 +1,7 @@
 #include "pages/comparecontrols.h"
 
 #include "format.h"
+#include "pages/modelchooser.h"
 #include "pages/parameditor.h"
 #include "pages/sectionheading.h"
 #include "scenarios/scenariocatalogue.h"
@@ -9,7 +10,6 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFormLayout>
-#include <QGridLayout>
 #include <QGroupBox>
 #include <QLabel>
 #include <QPushButton>
@@ -53,21 +53,9 @@ CompareControls::CompareControls(QWidget* parent) : QScrollArea(parent)
     connect(m_params, &ParamEditor::edited, this, &CompareControls::edited);
     column->addWidget(paramsBox);
 
-    auto* modelsBox = new QGroupBox(tr("Models to compare"));
-    auto* grid = new QGridLayout(modelsBox);
-    grid->setVerticalSpacing(4);
-    for (int i = 0; i < kModelCount; ++i) {
-        const auto model = static_cast<Model>(i);
-        auto* box = new QCheckBox(Format::model(model));
-        box->setObjectName(QStringLiteral("compare-model-%1").arg(Format::model(model)));
-        box->setEnabled(isModelAvailable(model));
-        if (!isModelAvailable(model))
-            box->setToolTip(tr("Not available in this build yet"));
-        connect(box, &QCheckBox::toggled, this, &CompareControls::edited);
-        grid->addWidget(box, i / 2, i % 2);
-        m_modelBoxes << box;
-    }
-    column->addWidget(modelsBox);
+    m_models = new ModelChooser(tr("Models to compare"), QStringLiteral("compare-model-"));
+    connect(m_models, &ModelChooser::modelsChanged, this, &CompareControls::edited);
+    column->addWidget(m_models);
 
     auto* runAsBox = new QGroupBox(tr("Run as"));
     auto* form = new QFormLayout(runAsBox);
@@ -160,19 +148,13 @@ void CompareControls::scenarioPicked()
 
 void CompareControls::setModels(const QList<Model>& models)
 {
-    for (int i = 0; i < kModelCount; ++i)
-        m_modelBoxes[i]->setChecked(models.contains(static_cast<Model>(i)) && m_modelBoxes[i]->isEnabled());
+    m_models->setModels(models);
     emit edited();
 }
 
 QList<Model> CompareControls::models() const
 {
-    QList<Model> out;
-    for (int i = 0; i < kModelCount; ++i) {
-        if (m_modelBoxes[i]->isChecked() && m_modelBoxes[i]->isEnabled())
-            out << static_cast<Model>(i);
-    }
-    return out;
+    return m_models->models();
 }
 
 void CompareControls::setFlavours(const QList<Flavour>& flavours)

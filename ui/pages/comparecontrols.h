@@ -19,6 +19,7 @@ class QSpinBox;
 
 namespace spindle {
 
+class ModelChooser;
 class ParamEditor;
 
 enum class CompareMode { Fair, Race };
@@ -62,7 +63,7 @@ private:
     QComboBox* m_scenarioBox = nullptr;
     QLabel* m_lesson = nullptr;
     ParamEditor* m_params = nullptr;
-    QList<QCheckBox*> m_modelBoxes; // indexed by Model
+    ModelChooser* m_models = nullptr;
     QCheckBox* m_python = nullptr;
     QCheckBox* m_native = nullptr;
     QSpinBox* m_workersBox = nullptr;

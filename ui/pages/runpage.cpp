@@ -10,6 +10,7 @@
 #include "format.h"
 #include "model/clock.h"
 #include "pages/livecontrolsbar.h"
+#include "pages/modelchooser.h"
 #include "pages/parameditor.h"
 #include "pages/sectionheading.h"
 #include "pages/summarytable.h"
@@ -18,7 +19,6 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFormLayout>
-#include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -104,21 +104,9 @@ QWidget* RunPage::buildControls()
     connect(m_params, &ParamEditor::edited, this, &RunPage::updateButtons);
     column->addWidget(paramsBox);
 
-    auto* modelsBox = new QGroupBox(tr("Models (run one after another)"));
-    auto* grid = new QGridLayout(modelsBox);
-    grid->setVerticalSpacing(4);
-    for (int i = 0; i < kModelCount; ++i) {
-        const auto model = static_cast<Model>(i);
-        auto* box = new QCheckBox(Format::model(model));
-        box->setObjectName(QStringLiteral("model-%1").arg(Format::model(model)));
-        box->setEnabled(isModelAvailable(model));
-        if (!isModelAvailable(model))
-            box->setToolTip(tr("Not available in this build yet"));
-        connect(box, &QCheckBox::toggled, this, &RunPage::updateButtons);
-        grid->addWidget(box, i / 2, i % 2);
-        m_modelBoxes << box;
-    }
-    column->addWidget(modelsBox);
+    m_models = new ModelChooser(tr("Models (run one after another)"), QStringLiteral("model-"));
+    connect(m_models, &ModelChooser::modelsChanged, this, &RunPage::updateButtons);
+    column->addWidget(m_models);
 
     auto* runAsBox = new QGroupBox(tr("Run as"));
     auto* form = new QFormLayout(runAsBox);
@@ -294,19 +282,13 @@ void RunPage::setParams(const ParamValues& values)
 
 void RunPage::setModels(const QList<Model>& models)
 {
-    for (int i = 0; i < kModelCount; ++i)
-        m_modelBoxes[i]->setChecked(models.contains(static_cast<Model>(i)) && m_modelBoxes[i]->isEnabled());
+    m_models->setModels(models);
     updateButtons();
 }
 
 QList<Model> RunPage::models() const
 {
-    QList<Model> out;
-    for (int i = 0; i < kModelCount; ++i) {
-        if (m_modelBoxes[i]->isChecked() && m_modelBoxes[i]->isEnabled())
-            out << static_cast<Model>(i);
-    }
-    return out;
+    return m_models->models();
 }
 
 void RunPage::setFlavour(Flavour flavour)

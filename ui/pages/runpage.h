@@ -32,6 +32,7 @@ namespace spindle {
 class CpuChart;
 class LiveControlsBar;
 class ReplotPacer;
+class ModelChooser;
 class ParamEditor;
 class ScalingChart;
 class SpinnerStrip;
@@ -120,7 +121,7 @@ private:
     QLabel* m_lesson = nullptr;
     QLabel* m_source = nullptr;
     ParamEditor* m_params = nullptr;
-    QList<QCheckBox*> m_modelBoxes; // indexed by Model
+    ModelChooser* m_models = nullptr;
     QComboBox* m_flavourBox = nullptr;
     QSpinBox* m_workersBox = nullptr;
     QPushButton* m_runButton = nullptr;
