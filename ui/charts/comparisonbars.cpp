@@ -1,5 +1,6 @@
 #include "charts/comparisonbars.h"
 
+#include "charts/axisstyle.h"
 #include "format.h"
 #include "pages/comparisontable.h"
 
@@ -59,16 +60,8 @@ void ComparisonBars::applyTheme(const Theme& theme)
     m_theme = theme;
     setBackground(theme.plotBackground);
     axisRect()->setBackground(theme.plotBackground);
-    for (QCPAxis* axis : {xAxis, yAxis}) {
-        axis->setBasePen(QPen(theme.axis, 1));
-        axis->setTickPen(QPen(theme.axis, 1));
-        axis->setSubTickPen(QPen(theme.axis, 1));
-        axis->setTickLabelColor(theme.text);
-        axis->setLabelColor(theme.mutedText);
-        axis->setTickLabelFont(Theme::font(font(), 0.92));
-        axis->setLabelFont(font());
-        axis->grid()->setPen(QPen(theme.grid, 1));
-    }
+    for (QCPAxis* axis : {xAxis, yAxis})
+        styleAxis(axis, theme, Theme::font(font(), 0.92), font());
     xAxis->grid()->setVisible(false);
     m_title->setTextColor(theme.text);
     m_title->setFont(Theme::font(font(), 1.0, true));

@@ -1,5 +1,6 @@
 #include "charts/cpuchart.h"
 
+#include "charts/axisstyle.h"
 #include "charts/vectorstate.h"
 #include "session/cpuline.h"
 
@@ -147,28 +148,12 @@ QColor CpuChart::workerColour(int index) const
     return colours[index % 10];
 }
 
-void CpuChart::styleAxes(QCPAxisRect* rect)
-{
-    const QFont base = font();
-    for (QCPAxis* axis : rect->axes()) {
-        axis->setBasePen(QPen(m_theme.axis, 1));
-        axis->setTickPen(QPen(m_theme.axis, 1));
-        axis->setSubTickPen(QPen(m_theme.axis, 1));
-        axis->setTickLabelColor(m_theme.text);
-        axis->setLabelColor(m_theme.mutedText);
-        axis->setTickLabelFont(base);
-        axis->setLabelFont(base);
-        axis->grid()->setPen(QPen(m_theme.grid, 1));
-    }
-    rect->setBackground(m_theme.plotBackground);
-}
-
 void CpuChart::applyTheme(const Theme& theme)
 {
     m_theme = theme;
     setBackground(theme.plotBackground);
-    styleAxes(m_workersRect);
-    styleAxes(m_coresRect);
+    styleAxisRect(m_workersRect, theme, font());
+    styleAxisRect(m_coresRect, theme, font());
     const QFont titleFont = Theme::font(font(), 1.0, true);
     for (QCPTextElement* title : {m_workersTitle, m_coresTitle}) {
         title->setFont(titleFont);

@@ -38,7 +38,6 @@ public:
 private:
     QCPGraph* workerGraph(int index);
     QCPGraph* coreGraph(int index);
-    void styleAxes(QCPAxisRect* rect);
     QColor workerColour(int index) const;
     void fitLegend(int drawn, int withData);
 

@@ -1,5 +1,6 @@
 #include "charts/scalingchart.h"
 
+#include "charts/axisstyle.h"
 #include "format.h"
 
 #include <cmath>
@@ -137,28 +138,12 @@ void ScalingChart::setPlannedWorkers(int workers)
     rebuild();
 }
 
-void ScalingChart::styleAxes(QCPAxisRect* rect)
-{
-    const QFont base = font();
-    for (QCPAxis* axis : rect->axes()) {
-        axis->setBasePen(QPen(m_theme.axis, 1));
-        axis->setTickPen(QPen(m_theme.axis, 1));
-        axis->setSubTickPen(QPen(m_theme.axis, 1));
-        axis->setTickLabelColor(m_theme.text);
-        axis->setLabelColor(m_theme.mutedText);
-        axis->setTickLabelFont(base);
-        axis->setLabelFont(base);
-        axis->grid()->setPen(QPen(m_theme.grid, 1));
-    }
-    rect->setBackground(m_theme.plotBackground);
-}
-
 void ScalingChart::applyTheme(const Theme& theme)
 {
     m_theme = theme;
     setBackground(theme.plotBackground);
-    styleAxes(m_timeRect);
-    styleAxes(m_speedupRect);
+    styleAxisRect(m_timeRect, theme, font());
+    styleAxisRect(m_speedupRect, theme, font());
     m_title->setFont(Theme::font(font(), 1.0, true));
     m_title->setTextColor(theme.text);
     for (QCPItemStraightLine* line : m_coreLines)

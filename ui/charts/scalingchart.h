@@ -55,7 +55,6 @@ private:
 
     void rebuild();
     void clearSeries();
-    void styleAxes(QCPAxisRect* rect);
     QColor seriesColour(int index) const;
     void fitTicks();
 

@@ -1,5 +1,6 @@
 #include "charts/timelinechart.h"
 
+#include "charts/axisstyle.h"
 #include "charts/timelineplot.h"
 #include "charts/vectorstate.h"
 #include "format.h"
@@ -182,14 +183,7 @@ void TimelineChart::applyTheme(const Theme& theme)
     axisRect()->setBackground(theme.plotBackground);
     const QFont base = font();
     for (QCPAxis* axis : {xAxis, yAxis}) {
-        axis->setBasePen(QPen(theme.axis, 1));
-        axis->setTickPen(QPen(theme.axis, 1));
-        axis->setSubTickPen(QPen(theme.axis, 1));
-        axis->setTickLabelColor(theme.text);
-        axis->setLabelColor(theme.mutedText);
-        axis->setTickLabelFont(base);
-        axis->setLabelFont(base);
-        axis->grid()->setPen(QPen(theme.grid, 1, Qt::SolidLine));
+        styleAxis(axis, theme, base, base);
         axis->grid()->setSubGridVisible(false);
     }
     yAxis->setTickLabelFont(Theme::font(base, 1.0, true));
