@@ -154,6 +154,7 @@ void CpuChart::applyTheme(const Theme& theme)
     setBackground(theme.plotBackground);
     styleAxisRect(m_workersRect, theme, font());
     styleAxisRect(m_coresRect, theme, font());
+    fitTicks();
     const QFont titleFont = Theme::font(font(), 1.0, true);
     for (QCPTextElement* title : {m_workersTitle, m_coresTitle}) {
         title->setFont(titleFont);
@@ -257,8 +258,28 @@ int CpuChart::workerLineCount() const
     return n;
 }
 
+void CpuChart::resizeEvent(QResizeEvent* event)
+{
+    OpaquePlot::resizeEvent(event);
+    fitTicks();
+}
+
+void CpuChart::fitTicks()
+{
+    // The plots' height from the last layout; before the first, about what
+    // the titles and the time axis leave.
+    const int plotHeight = m_workersRect->height() > 0 ? m_workersRect->height() : height() - 80;
+    m_tickedHeight = m_workersRect->height();
+    const int lineHeight = QFontMetrics(m_workersRect->axis(QCPAxis::atLeft)->tickLabelFont()).height();
+    const int count = std::clamp(plotHeight / (2 * std::max(1, lineHeight)), 2, 5);
+    for (QCPAxisRect* rect : {m_workersRect, m_coresRect})
+        rect->axis(QCPAxis::atLeft)->ticker()->setTickCount(count);
+}
+
 void CpuChart::refresh()
 {
+    if (m_workersRect->height() != m_tickedHeight)
+        fitTicks(); // the layout moved since: a splitter, a new legend row
     for (QCPAxisRect* rect : {m_workersRect, m_coresRect})
         rect->axis(QCPAxis::atBottom)->setRange(m_lower, m_upper);
     if (!m_model) {

@@ -35,7 +35,13 @@ public:
     // The highest whole-run CPU % in view (tests, and the y range).
     double runPeakPct() const { return m_runPeak; }
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
+    // As many percentage ticks as fit without their labels touching, also in
+    // presentation mode's large print.
+    void fitTicks();
     QCPGraph* workerGraph(int index);
     QCPGraph* coreGraph(int index);
     QColor workerColour(int index) const;
@@ -56,6 +62,7 @@ private:
     double m_lower = 0;
     double m_upper = 1;
     double m_runPeak = 0;
+    int m_tickedHeight = -1; // the plot height fitTicks() last fitted
 };
 
 } // namespace spindle
