@@ -28,6 +28,7 @@
 #include <QStyle>
 #include <QStyleFactory>
 #include <QTabWidget>
+#include <QTimer>
 #include <QToolBar>
 
 #include <chrono>
@@ -88,7 +89,8 @@ MainWindow::MainWindow(Engine* engine, QWidget* parent) : QMainWindow(parent), m
     connect(m_sessions, &SessionActions::statusMessage, this,
         [this](const QString& text) { statusBar()->showMessage(text, 10'000); });
     m_watchdog = new FreezeWatchdog(this);
-    connect(m_watchdog, &FreezeWatchdog::freezeEnded, this, [this] { reportFreeze(m_watchdog->lastFreeze()); });
+    connect(
+        m_watchdog, &FreezeWatchdog::freezeEnded, this, [this] { reportFreeze(m_watchdog->lastFreeze()); });
 
     createActions();
     m_freezeLabel = new QLabel(tr("GUI thread: no freeze measured"));
@@ -357,7 +359,8 @@ void MainWindow::blockUi(int ms)
 void MainWindow::reportFreeze(const GuiFreeze& freeze)
 {
     m_freezeLabel->setText(tr("GUI thread frozen for %1").arg(Format::milliseconds(freeze.gapNs)));
-    statusBar()->showMessage(tr("GUI thread %1 (measured by the watchdog thread)").arg(freeze.describe()), 10'000);
+    statusBar()->showMessage(
+        tr("GUI thread %1 (measured by the watchdog thread)").arg(freeze.describe()), 10'000);
     m_runPage->showUiFreeze(freeze);
     m_replayPage->showUiFreeze(freeze);
 }
@@ -424,6 +427,10 @@ void MainWindow::setDarkTheme(bool dark)
 
 void MainWindow::applyTheme()
 {
+    // Larger print makes the pages ask for more room while they reflow, and a
+    // window grown to that would stay grown, past a projector's screen: it
+    // keeps its size wherever what the pages need in the end still fits.
+    const QSize before = size();
     QApplication::setPalette(m_theme.palette());
     QFont font = m_baseFont;
     const double size = m_baseFont.pointSizeF() > 0 ? m_baseFont.pointSizeF() : 9.0;
@@ -433,6 +440,13 @@ void MainWindow::applyTheme()
     m_runPage->applyTheme(m_theme);
     m_comparePage->applyTheme(m_theme);
     m_replayPage->applyTheme(m_theme);
+    // The pages finish reflowing in the events the change posts: after those.
+    QTimer::singleShot(0, this, [this, before] {
+        if (!isVisible() || isMaximized() || isFullScreen() || layout() == nullptr)
+            return;
+        layout()->activate();
+        resize(before.expandedTo(minimumSize()));
+    });
 }
 
 void MainWindow::restoreSettings()

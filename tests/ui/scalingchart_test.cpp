@@ -143,8 +143,13 @@ TEST(ScalingChart, ASweepInTheWindowFillsItAsEachCountFinishes)
     const QImage exported(path);
     EXPECT_EQ(exported.size(), QSize(1100, 420));
 
+    const int widthBefore = window.width();
     window.setDarkTheme(true);
     window.setPresentationMode(true, false);
+    QCoreApplication::processEvents(); // the pages reflow, then the window keeps its size
+    // Large print reflows the pages; the window must not stay grown past the
+    // screen it was on (it once did: 1322 px wide on a 1280 px screen).
+    EXPECT_EQ(window.width(), widthBefore) << "presentation mode widened the window";
     EXPECT_EQ(chart->seriesCount(), 2) << "a theme change redraws the same figures";
     EXPECT_EQ(chart->starredWorkers(0), expected.series()[0].best().workers);
     EXPECT_TRUE(saveScreenshot(window, QStringLiteral("scaling-sweep-dark-presentation")));
