@@ -1,6 +1,6 @@
-// The CPU chart's value axis in any size and print: as many percentage
-// ticks as fit, so that their labels never touch, in presentation mode's
-// large print too (its lines of a workshop slide).
+// The CPU chart's value axis in any size and print: round percentage steps,
+// as fine as fit, so that their labels never touch, in presentation mode's
+// large print too.
 
 #include "charts/cpuchart.h"
 #include "uitestsupport.h"
@@ -40,16 +40,25 @@ std::shared_ptr<TimelineModel> twoBusyThreads()
     return model;
 }
 
-// The smallest gap between neighbouring tick labels of the workers' value
-// axis, in pixels, and how many labels there are.
-std::pair<double, int> tickSpacing(CpuChart& chart)
+// The workers' value axis: its labels, their step, and the smallest gap
+// between neighbouring labels in pixels.
+struct Ticks {
+    double gapPx = 1e9;
+    int labels = 0;
+    double step = 0;
+};
+
+Ticks ticksOf(CpuChart& chart)
 {
     QCPAxis* axis = chart.axisRect(0)->axis(QCPAxis::atLeft);
     const QVector<double> ticks = axis->tickVector();
-    double gap = 1e9;
+    Ticks t;
+    t.labels = static_cast<int>(ticks.size());
+    t.step = ticks.size() > 1 ? ticks[1] - ticks[0] : 0;
     for (int i = 1; i < ticks.size(); ++i)
-        gap = std::min(gap, std::abs(axis->coordToPixel(ticks[i]) - axis->coordToPixel(ticks[i - 1])));
-    return {gap, static_cast<int>(ticks.size())};
+        t.gapPx
+            = std::min(t.gapPx, std::abs(axis->coordToPixel(ticks[i]) - axis->coordToPixel(ticks[i - 1])));
+    return t;
 }
 
 } // namespace
@@ -58,7 +67,7 @@ TEST(CpuChart, ValueTicksNeverCrowdTheirLabelsInAnySizeOrPrint)
 {
     const auto model = twoBusyThreads();
     for (const bool presentation : {false, true}) {
-        for (const int height : {140, 200, 320}) {
+        for (const int height : {140, 150, 160, 170, 180, 200, 240, 320}) {
             SCOPED_TRACE((presentation ? "presentation, " : "normal, ") + std::to_string(height) + " px");
             CpuChart chart;
             QFont font = chart.font();
@@ -75,12 +84,14 @@ TEST(CpuChart, ValueTicksNeverCrowdTheirLabelsInAnySizeOrPrint)
             chart.refresh(); // the layout is known now
             chart.replot(QCustomPlot::rpImmediateRefresh);
             ASSERT_GT(chart.runPeakPct(), 150.0) << "the whole run is not shown at 200 %";
-            const auto [gap, labels] = tickSpacing(chart);
+            const Ticks t = ticksOf(chart);
             const int lineHeight
                 = QFontMetrics(chart.axisRect(0)->axis(QCPAxis::atLeft)->tickLabelFont()).height();
-            EXPECT_GE(labels, 2) << "a value axis needs two labels at least";
-            EXPECT_GE(gap, lineHeight)
-                << labels << " labels " << gap << " px apart, a line is " << lineHeight;
+            EXPECT_GE(t.labels, 2) << "a value axis needs two labels at least";
+            EXPECT_GE(t.gapPx, lineHeight)
+                << t.labels << " labels " << t.gapPx << " px apart, a line is " << lineHeight;
+            // Round steps, read at a glance: 0 / 100 / 200, never 0 / 150.
+            EXPECT_TRUE(t.step == 50 || t.step == 100 || t.step == 200) << "a step of " << t.step << " %";
         }
     }
 }

@@ -105,11 +105,11 @@ CpuChart::CpuChart(QWidget* parent) : OpaquePlot(parent)
     legend->setWrap(100); // one row; fitLegend() keeps it short
     legend->setRowSpacing(0);
     legend->setColumnSpacing(8);
-    // Steps of 50 % read at a glance, also in presentation mode's large print.
+    // Round steps of 50 % or more (fitTicks() picks one for the height and range).
     for (QCPAxisRect* rect : {m_workersRect, m_coresRect}) {
         QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
         ticker->setTickStep(50);
-        ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+        ticker->setScaleStrategy(QCPAxisTickerFixed::ssNone); // fitTicks() picks the step
         rect->axis(QCPAxis::atLeft)->setTicker(ticker);
     }
     m_coresRect->axis(QCPAxis::atBottom)->ticker()->setTickCount(3); // a narrow panel
@@ -269,17 +269,26 @@ void CpuChart::fitTicks()
     // The plots' height from the last layout; before the first, about what
     // the titles and the time axis leave.
     const int plotHeight = m_workersRect->height() > 0 ? m_workersRect->height() : height() - 80;
-    m_tickedHeight = m_workersRect->height();
     const int lineHeight = QFontMetrics(m_workersRect->axis(QCPAxis::atLeft)->tickLabelFont()).height();
-    const int count = std::clamp(plotHeight / (2 * std::max(1, lineHeight)), 2, 5);
-    for (QCPAxisRect* rect : {m_workersRect, m_coresRect})
-        rect->axis(QCPAxis::atLeft)->ticker()->setTickCount(count);
+    // Labels a line and a half apart at least, and never fewer than two.
+    const double fit = std::max(2.0, plotHeight / (1.5 * std::max(1, lineHeight)));
+    for (QCPAxisRect* rect : {m_workersRect, m_coresRect}) {
+        QCPAxis* axis = rect->axis(QCPAxis::atLeft);
+        // The finest of these round steps whose labels fit: 0 / 100 / 200
+        // rather than 0 / 150, which no one reads at a glance.
+        double step = 50;
+        for (const double candidate : {50.0, 100.0, 200.0, 500.0, 1000.0, 2000.0}) {
+            step = candidate;
+            if (std::floor(axis->range().upper / candidate) + 1 <= fit)
+                break;
+        }
+        if (auto fixed = axis->ticker().dynamicCast<QCPAxisTickerFixed>())
+            fixed->setTickStep(step);
+    }
 }
 
 void CpuChart::refresh()
 {
-    if (m_workersRect->height() != m_tickedHeight)
-        fitTicks(); // the layout moved since: a splitter, a new legend row
     for (QCPAxisRect* rect : {m_workersRect, m_coresRect})
         rect->axis(QCPAxis::atBottom)->setRange(m_lower, m_upper);
     if (!m_model) {
@@ -325,6 +334,7 @@ void CpuChart::refresh()
     // Whole multiples of 25 %, never so low that the one-core line leaves the chart.
     const double top = std::max(125.0, std::ceil(peak * 1.12 / 25.0) * 25.0);
     m_workersRect->axis(QCPAxis::atLeft)->setRange(0, top);
+    fitTicks(); // for this range, at the height the last layout gave
 
     const int cores = m_model->coreCount();
     for (int c = 0; c < cores; ++c) {

@@ -39,8 +39,8 @@ protected:
     void resizeEvent(QResizeEvent* event) override;
 
 private:
-    // As many percentage ticks as fit without their labels touching, also in
-    // presentation mode's large print.
+    // Round percentage steps, as fine as fit without their labels touching,
+    // also in presentation mode's large print.
     void fitTicks();
     QCPGraph* workerGraph(int index);
     QCPGraph* coreGraph(int index);
@@ -62,7 +62,6 @@ private:
     double m_lower = 0;
     double m_upper = 1;
     double m_runPeak = 0;
-    int m_tickedHeight = -1; // the plot height fitTicks() last fitted
 };
 
 } // namespace spindle
