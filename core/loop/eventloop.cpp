@@ -130,8 +130,12 @@ void EventLoop::runOnce()
     const bool blocking = timeoutPtr == nullptr || timeout.tv_sec > 0 || timeout.tv_nsec > 0;
     if (blocking && m_observer)
         m_observer->loopWaiting(true, monotonicNs());
+    // With tasks ready the poll could only report the wake-up fd, and what a
+    // post queues is taken below whether or not it was seen: no syscall
+    // then. asyncio polls with a zero timeout here, but it has other fds to
+    // ask about; a task's every yield and a coroutine's start would pay it.
     pollfd pfd {m_channel->fd(), POLLIN, 0};
-    const int polled = ppoll(&pfd, 1, timeoutPtr, nullptr);
+    const int polled = blocking || m_channel->hasPending() ? ppoll(&pfd, 1, timeoutPtr, nullptr) : 0;
     if (blocking && m_observer)
         m_observer->loopWaiting(false, monotonicNs());
     if (polled < 0 && errno != EINTR)

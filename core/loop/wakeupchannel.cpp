@@ -29,6 +29,7 @@ bool WakeupChannel::post(std::function<void()> fn)
             return false;
         wasEmpty = m_queue.empty();
         m_queue.push_back(std::move(fn));
+        m_pending.store(true, std::memory_order_release);
     }
     // A non-empty queue means an earlier post already signalled and the loop
     // has not drained yet, so it will see this entry too.
@@ -58,20 +59,18 @@ void WakeupChannel::acknowledge()
 
 std::vector<std::function<void()>> WakeupChannel::takeAll()
 {
+    if (!hasPending())
+        return {};
     std::lock_guard lock(m_mutex);
+    m_pending.store(false, std::memory_order_relaxed);
     return std::exchange(m_queue, {});
-}
-
-bool WakeupChannel::hasPending() const
-{
-    std::lock_guard lock(m_mutex);
-    return !m_queue.empty();
 }
 
 std::vector<std::function<void()>> WakeupChannel::close()
 {
     std::lock_guard lock(m_mutex);
     m_closed = true;
+    m_pending.store(false, std::memory_order_relaxed);
     return std::exchange(m_queue, {});
 }
 

@@ -5,6 +5,7 @@
 // an executor thread after the loop died finds a closed channel instead of a
 // dangling pointer.
 
+#include <atomic>
 #include <functional>
 #include <mutex>
 #include <vector>
@@ -28,7 +29,9 @@ public:
     // Loop thread: clears the fd's readiness after the poll reported it.
     void acknowledge();
     std::vector<std::function<void()>> takeAll();
-    bool hasPending() const;
+    // Any thread, without the lock: a post that has not returned yet may be
+    // missed, but its wake() keeps the fd readable for the next poll.
+    bool hasPending() const { return m_pending.load(std::memory_order_acquire); }
     // Refuses later posts and returns what was still queued, so that the caller
     // destroys those callbacks outside the lock (their captures may post).
     std::vector<std::function<void()>> close();
@@ -37,6 +40,9 @@ private:
     int m_fd = -1;
     mutable std::mutex m_mutex;
     std::vector<std::function<void()>> m_queue;
+    // !m_queue.empty(), readable without the lock: the loop asks on every
+    // iteration, and nothing is queued on almost all of them.
+    std::atomic<bool> m_pending {false};
     bool m_closed = false;
 };
 
