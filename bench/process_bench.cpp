@@ -24,7 +24,7 @@
 #include "runtime/processchannel.h"
 #include "runtime/workerlocator.h"
 #include "stream/sharedring.h"
-#include "support/forkwitness.h"
+#include "support/forkwitnessreader.h"
 
 #include <QCoreApplication>
 #include <QEventLoop>
@@ -44,7 +44,6 @@
 #include <pthread.h>
 #include <spawn.h>
 #include <string>
-#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <thread>
@@ -139,77 +138,6 @@ extern "C" ssize_t sendmsg(int fd, const msghdr* msg, int flags)
 }
 
 namespace {
-
-// The fork witness's page, mapped from a file that every spindle-worker
-// started meanwhile maps too, with the witness preloaded into it: see
-// support/forkwitness.h. Set up for the fork-server row only, between runs.
-class ForkWitness {
-public:
-    ForkWitness()
-    {
-        char path[] = "/tmp/spindle-fork-witness-XXXXXX";
-        const int fd = ::mkstemp(path);
-        if (fd < 0)
-            return;
-        m_path = path;
-        if (::ftruncate(fd, sizeof(ForkWitnessPage)) == 0) {
-            void* p = ::mmap(nullptr, sizeof(ForkWitnessPage), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-            if (p != MAP_FAILED)
-                m_page = static_cast<ForkWitnessPage*>(p);
-        }
-        ::close(fd);
-        // Next to this program, as CMake puts it.
-        char self[4096];
-        const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
-        if (m_page == nullptr || n <= 0)
-            return;
-        self[n] = '\0';
-        std::string library(self);
-        library = library.substr(0, library.rfind('/') + 1) + "libspindle_fork_witness.so";
-        if (::access(library.c_str(), R_OK) != 0)
-            return;
-        const char* before = std::getenv("LD_PRELOAD");
-        m_preloadBefore = before != nullptr ? std::optional<std::string>(before) : std::nullopt;
-        ::setenv("LD_PRELOAD", library.c_str(), 1);
-        ::setenv(kForkWitnessEnv, m_path.c_str(), 1);
-        m_ready = true;
-    }
-    ~ForkWitness()
-    {
-        if (m_ready) {
-            if (m_preloadBefore)
-                ::setenv("LD_PRELOAD", m_preloadBefore->c_str(), 1);
-            else
-                ::unsetenv("LD_PRELOAD");
-            ::unsetenv(kForkWitnessEnv);
-        }
-        if (m_page != nullptr)
-            ::munmap(m_page, sizeof(ForkWitnessPage));
-        if (!m_path.empty())
-            ::unlink(m_path.c_str());
-    }
-    ForkWitness(const ForkWitness&) = delete;
-    ForkWitness& operator=(const ForkWitness&) = delete;
-
-    bool ready() const { return m_ready; }
-    // The first instruction of the child `pid`, as the witness stamped it; -1 if unseen.
-    std::int64_t firstNs(pid_t pid) const
-    {
-        const std::uint32_t n
-            = std::min(m_page->count.load(std::memory_order_acquire), ForkWitnessPage::kSlots);
-        for (std::uint32_t i = 0; i < n; ++i) {
-            if (m_page->entry[i].pid.load(std::memory_order_acquire) == pid)
-                return m_page->entry[i].firstNs;
-        }
-        return -1;
-    }
-
-private:
-    std::string m_path;
-    ForkWitnessPage* m_page = nullptr;
-    std::optional<std::string> m_preloadBefore;
-    bool m_ready = false;
-};
 
 constexpr int kSamples = 25;
 constexpr int kCoroutineSamples = 401;
@@ -451,7 +379,7 @@ void BM_StartCostReportedOverMeasured(benchmark::State& state)
     }
     // Before the engine exists: the environment is set while no thread of
     // this program can be reading it.
-    std::optional<ForkWitness> witness;
+    std::optional<ForkWitnessReader> witness;
     if (kind == StartKind::ForkServer) {
         witness.emplace();
         if (!witness->ready()) {
