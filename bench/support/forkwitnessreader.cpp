@@ -30,21 +30,27 @@ ForkWitnessReader::ForkWitnessReader()
     library = library.substr(0, library.rfind('/') + 1) + "libspindle_fork_witness.so";
     if (::access(library.c_str(), R_OK) != 0)
         return;
+    // Set while no other thread of the program reads the environment (the
+    // header says when), which is what makes these calls safe here.
+    // NOLINTBEGIN(concurrency-mt-unsafe)
     const char* before = std::getenv("LD_PRELOAD");
     m_preloadBefore = before != nullptr ? std::optional<std::string>(before) : std::nullopt;
     ::setenv("LD_PRELOAD", library.c_str(), 1);
     ::setenv(kForkWitnessEnv, m_path.c_str(), 1);
+    // NOLINTEND(concurrency-mt-unsafe)
     m_ready = true;
 }
 
 ForkWitnessReader::~ForkWitnessReader()
 {
     if (m_ready) {
+        // NOLINTBEGIN(concurrency-mt-unsafe): as in the constructor
         if (m_preloadBefore)
             ::setenv("LD_PRELOAD", m_preloadBefore->c_str(), 1);
         else
             ::unsetenv("LD_PRELOAD");
         ::unsetenv(kForkWitnessEnv);
+        // NOLINTEND(concurrency-mt-unsafe)
     }
     if (m_page != nullptr)
         ::munmap(m_page, sizeof(ForkWitnessPage));
