@@ -140,10 +140,11 @@ void EventLoop::runOnce()
         m_observer->loopWaiting(false, monotonicNs());
     if (polled < 0 && errno != EINTR)
         throw std::system_error(errno, std::generic_category(), "ppoll");
-    if (polled > 0 && (pfd.revents & POLLIN))
+    const bool woken = polled > 0 && (pfd.revents & POLLIN);
+    if (woken)
         m_channel->acknowledge();
 
-    for (auto& fn : m_channel->takeAll()) {
+    for (auto& fn : m_channel->takeAll(woken)) {
         try {
             fn();
         } catch (...) {

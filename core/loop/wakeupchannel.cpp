@@ -57,9 +57,9 @@ void WakeupChannel::acknowledge()
     } while (got < 0 && errno == EINTR);
 }
 
-std::vector<std::function<void()>> WakeupChannel::takeAll()
+std::vector<std::function<void()>> WakeupChannel::takeAll(bool woken)
 {
-    if (!hasPending())
+    if (!woken && !hasPending())
         return {};
     std::lock_guard lock(m_mutex);
     m_pending.store(false, std::memory_order_relaxed);

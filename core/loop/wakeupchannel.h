@@ -28,9 +28,14 @@ public:
 
     // Loop thread: clears the fd's readiness after the poll reported it.
     void acknowledge();
-    std::vector<std::function<void()>> takeAll();
+    // Loop thread. Without the lock while nothing is pending; `woken` (the
+    // poll has just reported the fd) takes it whatever the flag says, so
+    // that an acknowledged wake-up never rests on the flag's store being
+    // seen in time.
+    std::vector<std::function<void()>> takeAll(bool woken = false);
     // Any thread, without the lock: a post that has not returned yet may be
-    // missed, but its wake() keeps the fd readable for the next poll.
+    // missed. The loop asks again on its next turn, and a loop about to wait
+    // has its poll woken by that post's wake().
     bool hasPending() const { return m_pending.load(std::memory_order_acquire); }
     // Refuses later posts and returns what was still queued, so that the caller
     // destroys those callbacks outside the lock (their captures may post).

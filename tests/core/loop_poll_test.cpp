@@ -8,7 +8,6 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <chrono>
 #include <dlfcn.h>
 #include <poll.h>
 #include <thread>
@@ -82,6 +81,8 @@ TEST(EventLoopPoll, APostIsRunWhileTheLoopsTasksKeepYielding)
     bool seen = false;
     bool onLoopThread = false;
     long rounds = 0;
+    // Only a bound for a post that is never run: tens of millions of turns
+    // take seconds here, and far longer under TSan.
     constexpr long kLimit = 50'000'000;
     loop.spawn(yieldUntil(loop, started, seen, kLimit, rounds), 1);
     std::thread poster([&] {
@@ -101,7 +102,7 @@ TEST(EventLoopPoll, APostIsRunWhileTheLoopsTasksKeepYielding)
     EXPECT_LE(t_ppollCalls - before, 1);
 }
 
-TEST(EventLoopPoll, ALoopWithNothingReadyWaitsInThePollAndAPostWakesIt)
+TEST(EventLoopPoll, ALoopWithNothingReadyWaitsInThePollAndRunsTheNextPost)
 {
     EventLoop loop;
     std::atomic<bool> started {false};
@@ -115,10 +116,10 @@ TEST(EventLoopPoll, ALoopWithNothingReadyWaitsInThePollAndAPostWakesIt)
         });
     });
     const int before = t_ppollCalls;
-    const auto t0 = std::chrono::steady_clock::now();
+    // Whether the post comes before the loop waits or while it does, the
+    // loop has nothing ready once the task sleeps, so it must ask the kernel.
     loop.run();
     poster.join();
     EXPECT_TRUE(ran);
-    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(30));
     EXPECT_GE(t_ppollCalls - before, 1);
 }
