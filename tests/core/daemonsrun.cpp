@@ -1,7 +1,6 @@
 #include "daemonsrun.h"
 
-#include "scenarios/runplan.h"
-#include "scenarios/scenariocatalogue.h"
+#include "testsupport.h"
 
 #include <gtest/gtest.h>
 
@@ -15,15 +14,7 @@ namespace spindle::test {
 
 RunSpec daemonsSpec(const QStringList& params, int workers)
 {
-    RunPlanInput input;
-    input.scenario = QStringLiteral("daemons");
-    input.workers = QString::number(workers);
-    input.params = params;
-    RunPlan plan;
-    const auto error = makeRunPlan(input, ScenarioCatalogue::builtin(), &plan);
-    EXPECT_FALSE(error) << error->toStdString();
-    EXPECT_EQ(plan.runs.size(), 1);
-    return plan.runs.value(0);
+    return scenarioSpec(QStringLiteral("daemons"), params, workers);
 }
 
 bool isConsumer(const WorkerInfo& info)

@@ -26,15 +26,7 @@ namespace {
 
 RunSpec poolsSpec(const QStringList& params, int workers)
 {
-    RunPlanInput input;
-    input.scenario = QStringLiteral("pools");
-    input.workers = QString::number(workers);
-    input.params = params;
-    RunPlan plan;
-    const auto error = makeRunPlan(input, ScenarioCatalogue::builtin(), &plan);
-    EXPECT_FALSE(error) << error->toStdString();
-    EXPECT_EQ(plan.runs.size(), 1);
-    return plan.runs.value(0);
+    return spindle::test::scenarioSpec(QStringLiteral("pools"), params, workers);
 }
 
 // The periodic task's lane: when its thread started running (its schedule's

@@ -33,15 +33,7 @@ namespace {
 
 RunSpec preforkSpec(const QStringList& params, int workers)
 {
-    RunPlanInput input;
-    input.scenario = QStringLiteral("prefork");
-    input.workers = QString::number(workers);
-    input.params = params;
-    RunPlan plan;
-    const auto error = makeRunPlan(input, ScenarioCatalogue::builtin(), &plan);
-    EXPECT_FALSE(error) << error->toStdString();
-    EXPECT_EQ(plan.runs.size(), 1);
-    return plan.runs.value(0);
+    return spindle::test::scenarioSpec(QStringLiteral("prefork"), params, workers);
 }
 
 struct Listening {

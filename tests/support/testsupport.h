@@ -6,6 +6,8 @@
 // kernel refuse writes part-way (EFBIG).
 
 #include "engine.h"
+#include "scenarios/runplan.h"
+#include "scenarios/scenariocatalogue.h"
 #include "workloads/primecalibration.h"
 
 #include <QSignalSpy>
@@ -110,6 +112,21 @@ inline Mappings mappings()
         m.memfd += line.find("/memfd:") != std::string::npos ? 1 : 0;
     }
     return m;
+}
+
+// The one run a scenario plans for these parameters and this many workers;
+// a plan that is refused, or that makes more than one run, fails the test.
+inline RunSpec scenarioSpec(const QString& scenario, const QStringList& params, int workers)
+{
+    RunPlanInput input;
+    input.scenario = scenario;
+    input.workers = QString::number(workers);
+    input.params = params;
+    RunPlan plan;
+    const auto error = makeRunPlan(input, ScenarioCatalogue::builtin(), &plan);
+    EXPECT_FALSE(error) << error->toStdString();
+    EXPECT_EQ(plan.runs.size(), 1);
+    return plan.runs.value(0);
 }
 
 // Starts spec and waits (processing events) for runFinished.
