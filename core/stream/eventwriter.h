@@ -27,16 +27,9 @@ public:
     {
         if (m_ring == nullptr)
             return;
-        if (!m_ring->tryEmplace(tNs, arg, m_worker, kind, state, aux)) [[unlikely]] {
-            Event e;
-            e.tNs = tNs;
-            e.arg = arg;
-            e.worker = m_worker;
-            e.kind = kind;
-            e.state = state;
-            e.aux = aux;
-            m_ring->push(e); // full: the cold path waits for the collector
-        }
+        // Full: the cold path waits for the collector.
+        if (!m_ring->tryEmplace(tNs, arg, m_worker, kind, state, aux)) [[unlikely]]
+            m_ring->push(Event {tNs, arg, m_worker, kind, state, aux});
     }
     void state(WorkerState s) const { record(EventKind::State, 0, static_cast<std::uint8_t>(s)); }
     void stateAt(std::int64_t tNs, WorkerState s) const

@@ -1,6 +1,7 @@
 // The SPSC ring: order, capacity, drops, and refusing memory it did not make.
 
 #include "stream/eventring.h"
+#include "stream/eventwriter.h"
 
 #include <gtest/gtest.h>
 
@@ -89,6 +90,33 @@ TEST(EventRing, OneProducerOneConsumerLoseNothing)
     ASSERT_EQ(out.size(), static_cast<std::size_t>(kCount));
     for (int i = 0; i < kCount; ++i)
         ASSERT_EQ(out[i].tNs, i);
+    EXPECT_EQ(ring.dropped(), 0u);
+}
+
+TEST(EventRing, AWriterThatFindsTheRingFullWaitsAndWritesEveryFieldWhole)
+{
+    // Two slots against a writer flat out: it finds the ring full again and
+    // again, and each of those events goes through its cold path.
+    EventRing ring(2);
+    constexpr int kCount = 20'000;
+    std::thread producer([&] {
+        const EventWriter writer(&ring, 9);
+        for (int i = 0; i < kCount; ++i)
+            writer.recordAt(
+                i, EventKind::TaskEnd, -i, static_cast<std::uint8_t>(i % 7), static_cast<std::uint16_t>(i));
+    });
+    std::vector<Event> out;
+    out.reserve(kCount);
+    while (out.size() < static_cast<std::size_t>(kCount))
+        ring.drainInto(out);
+    producer.join();
+    ASSERT_EQ(out.size(), static_cast<std::size_t>(kCount));
+    for (int i = 0; i < kCount; ++i) {
+        ASSERT_EQ(out[i],
+            (Event {i, -i, 9, EventKind::TaskEnd, static_cast<std::uint8_t>(i % 7),
+                static_cast<std::uint16_t>(i)}))
+            << "event " << i;
+    }
     EXPECT_EQ(ring.dropped(), 0u);
 }
 
